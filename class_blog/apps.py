@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ClassBlogConfig(AppConfig):
+    name = "class_blog"
+    verbose_name = _("Class life")

@@ -1,0 +1,19 @@
+from .pages import CityHomePage, ClassPage, SchoolKind, SchoolPage
+from .people import Enrolment, Guardian, Guardianship, Pupil, Relationship, Role, StaffAssignment, TeachingAssignment
+from .users import User
+
+__all__ = [
+    "CityHomePage",
+    "ClassPage",
+    "Enrolment",
+    "Guardian",
+    "Guardianship",
+    "Pupil",
+    "Relationship",
+    "Role",
+    "SchoolKind",
+    "SchoolPage",
+    "StaffAssignment",
+    "TeachingAssignment",
+    "User",
+]

@@ -1,0 +1,148 @@
+"""The page tree: city home → school → class. Who may see what is decided in ent_pages.access."""
+
+from django.contrib.auth.models import Group
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from ..blocks import BaseStreamBlock
+from ..levels import LevelsField, sort_levels
+from ..school_year import current_school_year, validate_school_year
+from ..validators import normalize_uai, validate_uai
+
+
+class CityHomePage(Page):
+    """The site root: the city's word to families and the way to its schools and resources.
+
+    Public. Edited by the city's administrators.
+    """
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+    body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["ent_pages.SchoolPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("city home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["schools"] = SchoolPage.objects.child_of(self).live().order_by("title")
+        return context
+
+
+class SchoolKind(models.TextChoices):
+    MATERNELLE = "maternelle", _("Nursery school (maternelle)")
+    ELEMENTAIRE = "elementaire", _("Elementary school (élémentaire)")
+    PRIMAIRE = "primaire", _("Primary school (primaire)")
+
+
+class SchoolPage(Page):
+    """A school: its public presentation, and the parent of its classes and its CLAE space.
+
+    The page itself is public; everything below it is for the school's families and staff
+    (classes for their own families only). Edited by the school's director.
+    """
+
+    uai = models.CharField(
+        _("UAI"), max_length=8, unique=True, validators=[validate_uai],
+        help_text=_("National school identifier (7 digits and a letter, e.g. 0311234A)."),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=SchoolKind.choices, default=SchoolKind.ELEMENTAIRE)
+    address = models.TextField(_("address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    presentation = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("public presentation"))
+
+    # Role groups, created and kept in sync by ent_pages.roles (never edited by hand).
+    directors_group = models.ForeignKey(Group, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+")
+    clae_group = models.ForeignKey(Group, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+")
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel([FieldPanel("uai"), FieldPanel("kind")], heading=_("Identity")),
+        MultiFieldPanel([FieldPanel("address"), FieldPanel("phone"), FieldPanel("email")], heading=_("Contact")),
+        FieldPanel("presentation"),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("address"),
+        index.FilterField("uai"),
+        index.FilterField("kind"),
+    ]
+
+    parent_page_types = ["ent_pages.CityHomePage"]
+    subpage_types = ["ent_pages.ClassPage"]
+
+    class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+
+    def clean(self):
+        super().clean()
+        self.uai = normalize_uai(self.uai)
+
+    def get_context(self, request, *args, **kwargs):
+        from ..access import policy
+
+        context = super().get_context(request, *args, **kwargs)
+        children = self.get_children().live().specific().order_by("title")
+        context["visible_children"] = [child for child in children if policy.can_view(request.user, child)]
+        return context
+
+
+class ClassPage(Page):
+    """A class for one school year ("CE1 B", 2026-2027) and the root of everything private to it.
+
+    Visible to the guardians of its pupils, its teachers, the school's director and explicit grants.
+    Edited by its teachers and the director.
+    """
+
+    levels = LevelsField(_("levels"))
+    school_year = models.CharField(
+        _("school year"), max_length=9, default=current_school_year, validators=[validate_school_year],
+        help_text=_("For example 2026-2027."),
+    )
+    welcome = RichTextField(_("word to families"), blank=True, features=["bold", "italic", "link", "ul"])
+
+    teachers_group = models.ForeignKey(Group, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+")
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel([FieldPanel("levels"), FieldPanel("school_year")], heading=_("Class")),
+        FieldPanel("welcome"),
+    ]
+
+    search_fields = Page.search_fields + [index.FilterField("school_year")]
+
+    parent_page_types = ["ent_pages.SchoolPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("class")
+        verbose_name_plural = _("classes")
+        permissions = [("view_class_content", _("Can view a class's private content (explicit grant)"))]
+
+    def clean(self):
+        super().clean()
+        self.levels = sort_levels(self.levels or [])
+
+    @property
+    def school(self):
+        return SchoolPage.objects.ancestor_of(self).first()
+
+    @property
+    def levels_display(self):
+        return " / ".join(self.levels)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["teachers"] = [t.user for t in self.teaching_assignments.select_related("user").order_by("user__last_name")]
+        return context

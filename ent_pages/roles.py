@@ -1,0 +1,114 @@
+"""Role groups and Wagtail page permissions, created and kept in sync from pages and assignments.
+
+Nobody clicks in the admin to give a teacher their class: creating a school or a class creates its
+groups with the page permissions its roles need, and assignments put users in (and out of) them.
+Each user belongs to few groups (one per school or class role), which keeps Wagtail's admin fast.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils.translation import gettext as _
+from wagtail.models import GroupPagePermission
+
+#: Page permissions granted on the page a role group owns (they cover its whole subtree).
+EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+CITY_EDITORS_GROUP = "Rédacteurs de la ville"
+
+
+def _admin_access():
+    return Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+
+
+def _page_permissions(codenames):
+    return list(Permission.objects.filter(content_type__app_label="wagtailcore", codename__in=codenames))
+
+
+def grant_page_permissions(group, page, codenames=EDITOR_PAGE_PERMISSIONS):
+    for permission in _page_permissions(codenames):
+        GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
+
+
+def _ensure_group(current, name):
+    """Return the role group, creating it (with admin access) or renaming it as needed."""
+    if current is None:
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.add(_admin_access())
+        return group
+    if current.name != name:
+        current.name = name
+        current.save(update_fields=["name"])
+    return current
+
+
+@transaction.atomic
+def ensure_school_groups(school):
+    from .models import SchoolPage
+
+    directors = _ensure_group(school.directors_group, _("School %(uai)s — direction") % {"uai": school.uai})
+    clae = _ensure_group(school.clae_group, _("School %(uai)s — CLAE") % {"uai": school.uai})
+    if school.directors_group_id != directors.pk or school.clae_group_id != clae.pk:
+        school.directors_group, school.clae_group = directors, clae
+        SchoolPage.objects.filter(pk=school.pk).update(directors_group=directors, clae_group=clae)
+        grant_page_permissions(directors, school)
+
+
+@transaction.atomic
+def ensure_class_groups(class_page):
+    from .models import ClassPage
+
+    teachers = _ensure_group(
+        class_page.teachers_group,
+        _("Class %(id)s — %(label)s — teachers") % {"id": class_page.pk, "label": class_page.title[:100]},
+    )
+    if class_page.teachers_group_id != teachers.pk:
+        class_page.teachers_group = teachers
+        ClassPage.objects.filter(pk=class_page.pk).update(teachers_group=teachers)
+        grant_page_permissions(teachers, class_page)
+
+
+def city_editors_group():
+    group, created = Group.objects.get_or_create(name=CITY_EDITORS_GROUP)
+    if created:
+        group.permissions.add(_admin_access())
+    return group
+
+
+def managed_group_ids():
+    from .models import ClassPage, SchoolPage
+
+    ids = set(SchoolPage.objects.values_list("directors_group", flat=True))
+    ids |= set(SchoolPage.objects.values_list("clae_group", flat=True))
+    ids |= set(ClassPage.objects.values_list("teachers_group", flat=True))
+    ids.add(city_editors_group().pk)
+    ids.discard(None)
+    return ids
+
+
+def desired_group_ids(user):
+    from .models import Role, StaffAssignment
+
+    wanted = set()
+    for role, directors, clae in StaffAssignment.objects.filter(user=user).values_list(
+        "role", "school__directors_group", "school__clae_group"
+    ):
+        if role == Role.DIRECTOR:
+            wanted.add(directors)
+        elif role in (Role.CLAE_DIRECTOR, Role.CLAE_ANIMATOR):
+            wanted.add(clae)
+        elif role == Role.CITY_EDITOR:
+            wanted.add(city_editors_group().pk)
+    wanted |= set(user.teaching_assignments.values_list("class_page__teachers_group", flat=True))
+    wanted.discard(None)
+    return wanted
+
+
+@transaction.atomic
+def sync_user_groups(user):
+    """Put the user in exactly the role groups their assignments call for (other groups untouched)."""
+    managed = managed_group_ids()
+    wanted = desired_group_ids(user)
+    current = set(user.groups.filter(pk__in=managed).values_list("pk", flat=True))
+    if wanted - current:
+        user.groups.add(*(wanted - current))
+    if current - wanted:
+        user.groups.remove(*(current - wanted))

@@ -1,0 +1,41 @@
+"""Accounts (login, password) and "my space", with French URLs and the site's look."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from . import views
+
+app_name = "ent_pages"
+
+urlpatterns = [
+    path("connexion/", auth_views.LoginView.as_view(template_name="ent_pages/accounts/login.html", redirect_authenticated_user=True), name="login"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "mot-de-passe/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="ent_pages/accounts/password_change.html", success_url=reverse_lazy("ent_pages:password_change_done")
+        ),
+        name="password_change",
+    ),
+    path("mot-de-passe/modifie/", auth_views.PasswordChangeDoneView.as_view(template_name="ent_pages/accounts/password_change_done.html"), name="password_change_done"),
+    path(
+        "mot-de-passe/oubli/",
+        auth_views.PasswordResetView.as_view(
+            template_name="ent_pages/accounts/password_reset.html",
+            email_template_name="ent_pages/accounts/password_reset_email.txt",
+            subject_template_name="ent_pages/accounts/password_reset_subject.txt",
+            success_url=reverse_lazy("ent_pages:password_reset_done"),
+        ),
+        name="password_reset",
+    ),
+    path("mot-de-passe/oubli/envoye/", auth_views.PasswordResetDoneView.as_view(template_name="ent_pages/accounts/password_reset_done.html"), name="password_reset_done"),
+    path(
+        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="ent_pages/accounts/password_reset_confirm.html", success_url=reverse_lazy("ent_pages:password_reset_complete")
+        ),
+        name="password_reset_confirm",
+    ),
+    path("mot-de-passe/nouveau/fait/", auth_views.PasswordResetCompleteView.as_view(template_name="ent_pages/accounts/password_reset_complete.html"), name="password_reset_complete"),
+    path("mon-espace/", views.my_space, name="my_space"),
+]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PeriscolaireConfig(AppConfig):
+    name = "periscolaire"
+    verbose_name = _("After-school centres (CLAE)")

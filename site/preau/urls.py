@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+
+from ent_pages.sitemaps import PublicSitemap
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": PublicSitemap}}),
+    path("", include("ent_pages.urls")),
+]
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()
+
+# Wagtail's page serving comes last: it catches every other path.
+urlpatterns += [path("", include(wagtail_urls))]

@@ -1,0 +1,29 @@
+import pytest
+
+from ent_pages.tree import ensure_city_home
+from tests.factories import ClassPageFactory, SchoolPageFactory
+
+
+@pytest.fixture
+def city(db):
+    return ensure_city_home()
+
+
+@pytest.fixture
+def school(city):
+    return SchoolPageFactory(parent=city, title="École Jules Ferry", uai="0311234A")
+
+
+@pytest.fixture
+def other_school(city):
+    return SchoolPageFactory(parent=city, title="École Louise Michel", uai="0315678B")
+
+
+@pytest.fixture
+def class_page(school):
+    return ClassPageFactory(parent=school, title="CE1 B")
+
+
+@pytest.fixture
+def other_class(school):
+    return ClassPageFactory(parent=school, title="CM2 A")
