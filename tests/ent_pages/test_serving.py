@@ -1,0 +1,82 @@
+"""Serving pages goes through the access policy, from the outside."""
+
+import pytest
+
+from tests.factories import ClassPageFactory, UserFactory, make_director, make_parent, make_teacher
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_visitor_is_sent_to_login_from_a_class_page(client, class_page):
+    response = client.get(class_page.url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/connexion/?next=")
+
+
+def test_parent_opens_their_childs_class_page(client, class_page):
+    parent, _pupil = make_parent(class_page)
+    client.force_login(parent)
+    response = client.get(class_page.url)
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+
+
+def test_parent_gets_404_for_another_class_page(client, class_page, other_class):
+    parent, _pupil = make_parent(class_page)
+    client.force_login(parent)
+    assert client.get(other_class.url).status_code == 404
+
+
+def test_parent_gets_404_for_a_class_of_another_school(client, class_page, other_school):
+    parent, _pupil = make_parent(class_page)
+    client.force_login(parent)
+    assert client.get(ClassPageFactory(parent=other_school).url).status_code == 404
+
+
+def test_logged_in_outsider_gets_the_same_404_as_a_missing_page(client, class_page):
+    client.force_login(UserFactory())
+    hidden = client.get(class_page.url)
+    missing = client.get(class_page.url + "nexiste-pas/")
+    assert hidden.status_code == missing.status_code == 404
+
+
+def test_school_presentation_is_public_and_cacheable(client, school):
+    response = client.get(school.url)
+    assert response.status_code == 200
+    assert "no-store" not in response.get("Cache-Control", "")
+
+
+def test_city_home_answers_in_french(client, city):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b'lang="fr"' in response.content
+    assert "Connexion" in response.content.decode()
+
+
+def test_school_page_lists_only_the_classes_the_visitor_may_see(client, school, class_page, other_class):
+    parent, _pupil = make_parent(class_page)
+    client.force_login(parent)
+    body = client.get(school.url).content.decode()
+    assert class_page.title in body and other_class.title not in body
+
+
+def test_teacher_and_director_open_class_pages(client, school, class_page, other_class):
+    client.force_login(make_teacher(class_page))
+    assert client.get(class_page.url).status_code == 200
+    assert client.get(other_class.url).status_code == 404
+    client.force_login(make_director(school))
+    assert client.get(other_class.url).status_code == 200
+
+
+def test_sitemap_lists_no_private_page(client, school, class_page):
+    body = client.get("/sitemap.xml").content.decode()
+    assert school.url in body
+    assert class_page.url not in body
+
+
+def test_class_page_query_count_is_bounded(client, class_page, django_assert_max_num_queries):
+    parent, _pupil = make_parent(class_page)
+    client.force_login(parent)
+    client.get(class_page.url)
+    with django_assert_max_num_queries(20):
+        assert client.get(class_page.url).status_code == 200
