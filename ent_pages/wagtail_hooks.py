@@ -3,9 +3,14 @@
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.models import Page
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .access import policy
+from .models import Guardian, Pupil, StaffAssignment, TeachingAssignment
 
 
 @hooks.register("on_serve_page")
@@ -23,3 +28,61 @@ def enforce_access_policy(next_serve_page):
         return response
 
     return serve
+
+
+@hooks.register("construct_page_chooser_queryset")
+def chooser_lists_only_viewable_pages(pages, request):
+    """The admin's page chooser (links in rich text) must not reveal other classes' pages.
+
+    The chooser may search this queryset, and search backends only take plain lookups on filter
+    fields: filter by id against the policy's queryset.
+    """
+    return pages.filter(id__in=policy.viewable(request.user, Page.objects.all()).values("id"))
+
+
+@hooks.register("construct_explorer_page_queryset")
+def explorer_lists_only_viewable_pages(parent_page, pages, request):
+    return policy.viewable(request.user, pages)
+
+
+# People and roles in the admin, for the city's administrators (Django model permissions decide who
+# sees these menus: by default only superusers). Families are created by the import and activation.
+class PupilViewSet(SnippetViewSet):
+    model = Pupil
+    icon = "user"
+    menu_label = _("Pupils")
+    list_display = ["last_name", "first_name", "external_id"]
+    search_fields = ["last_name", "first_name", "external_id"]
+
+
+class GuardianViewSet(SnippetViewSet):
+    model = Guardian
+    icon = "group"
+    menu_label = _("Guardians")
+    list_display = ["last_name", "first_name", "external_id", "user"]
+    search_fields = ["last_name", "first_name", "external_id", "email"]
+
+
+class StaffAssignmentViewSet(SnippetViewSet):
+    model = StaffAssignment
+    icon = "user"
+    menu_label = _("Staff roles")
+    list_display = ["user", "role", "school"]
+    list_filter = ["role"]
+
+
+class TeachingAssignmentViewSet(SnippetViewSet):
+    model = TeachingAssignment
+    icon = "user"
+    menu_label = _("Teaching assignments")
+    list_display = ["user", "class_page"]
+
+
+class PeopleViewSetGroup(SnippetViewSetGroup):
+    items = (PupilViewSet, GuardianViewSet, StaffAssignmentViewSet, TeachingAssignmentViewSet)
+    menu_icon = "group"
+    menu_label = _("Schools and families")
+    menu_name = "people"
+
+
+register_snippet(PeopleViewSetGroup)
