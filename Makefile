@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint migrate seed bench clean
+.PHONY: run test setup lint migrate seed bench messages clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ test: setup lint
 
 bench: migrate
 	$(PY) bench/run.py
+
+messages: setup
+	$(MANAGE) makemessages -l fr --no-location --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+	$(MANAGE) compilemessages -l fr --ignore=.venv
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var
