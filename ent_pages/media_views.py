@@ -9,6 +9,7 @@ docs/private-media.md); in development and tests Django streams it.
 """
 
 import mimetypes
+import posixpath
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404
@@ -21,10 +22,15 @@ from .models import PrivateDocument, PrivateImage, PrivateRendition
 
 #: Public files (city pages, school presentations) may be cached by browsers and proxies.
 PUBLIC_MAX_AGE = 60 * 60
+#: Where Wagtail's rendition upload_to puts rendition files (AbstractRendition.get_upload_to).
+RENDITIONS_FOLDER = "images"
 
 
-def rendition(request, rendition_id, filename):
-    obj = get_object_or_404(PrivateRendition.objects.select_related("image__collection"), pk=rendition_id)
+def rendition(request, image_id, filename):
+    obj = get_object_or_404(
+        PrivateRendition.objects.select_related("image__collection"),
+        image_id=image_id, file=posixpath.join(RENDITIONS_FOLDER, filename),
+    )
     return _serve(request, obj, obj.file, filename)
 
 

@@ -4,7 +4,13 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from . import roles
-from .models import ClassPage, SchoolPage, StaffAssignment, TeachingAssignment
+from .models import CityHomePage, ClassPage, SchoolPage, StaffAssignment, TeachingAssignment
+
+
+@receiver(post_save, sender=CityHomePage)
+def city_home_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        roles.ensure_city_collection(instance)
 
 
 @receiver(post_save, sender=SchoolPage)

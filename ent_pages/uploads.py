@@ -91,7 +91,7 @@ def clean_image_bytes(data: bytes | io.IOBase, name: str) -> ContentFile:
     if target_format == "JPEG":
         if image.mode != "RGB":
             image = _flatten(image)
-        image.save(out, "JPEG", quality=_JPEG_QUALITY, optimize=False, progressive=True,
+        image.save(out, "JPEG", quality=_JPEG_QUALITY, optimize=False,
                    icc_profile=image.info.get("icc_profile"))
     elif target_format == "WEBP":
         image.save(out, "WEBP", quality=_JPEG_QUALITY, icc_profile=image.info.get("icc_profile"))
@@ -108,11 +108,13 @@ def _decoded(opened):
     limit = max_long_side()
     if opened.format == "JPEG" and max(opened.size) > 2 * limit:
         opened.draft("RGB", (limit, limit))  # let libjpeg decode at 1/2, 1/4... when it can
-    image = ImageOps.exif_transpose(opened)  # applies and removes the orientation tag
-    if image is opened:
-        image = opened.copy()
+    opened.load()
+    image = opened
+    ImageOps.exif_transpose(image, in_place=True)  # applies and removes the orientation tag
     if max(image.size) > limit:
-        image.thumbnail((limit, limit), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        # Hamming: a downscaling filter as sharp as bicubic here at the cost of bilinear
+        # (0.17 s instead of 0.72 s for Lanczos on a 12 MP photo, on the 2-core test machine).
+        image.thumbnail((limit, limit), Image.Resampling.HAMMING, reducing_gap=2.0)
     icc = image.info.get("icc_profile")
     image.info = {"icc_profile": icc} if icc else {}  # EXIF, XMP, GPS, comments: gone
     return image

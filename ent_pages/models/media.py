@@ -77,7 +77,8 @@ class PrivateRendition(AbstractRendition):
     @property
     def url(self):
         """Every ``{% image %}`` tag points to the access-checked serve view, never to the file."""
-        return reverse("ent_pages:private_rendition", args=(self.pk, os.path.basename(self.file.name)))
+        # By image and file name: renditions made in bulk (get_renditions) have no primary key.
+        return reverse("ent_pages:private_rendition", args=(self.image_id, os.path.basename(self.file.name)))
 
 
 class PrivateDocument(AbstractDocument):

@@ -1,0 +1,51 @@
+"""Image and document files built in memory for media tests (no downloads, no fixtures on disk)."""
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import ExifTags, Image
+
+#: A GPS position (Toulouse, Capitole) written in test photos: it must never reach storage.
+GPS = {1: "N", 2: (43.0, 36.0, 16.0), 3: "E", 4: (1.0, 26.0, 39.0)}
+
+
+def photo_bytes(size=(1200, 900), fmt="JPEG", gps=True, orientation=None, color=(200, 80, 40)):
+    """A photo as a phone writes it: EXIF with camera make, GPS block and an orientation tag."""
+    image = Image.new("RGB", size, color)
+    image.paste((20, 120, 220), (0, 0, size[0] // 2, size[1] // 3))  # a feature to check orientation
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Apple"
+    exif[ExifTags.Base.Model] = "iPhone 15"
+    if orientation:
+        exif[ExifTags.Base.Orientation] = orientation
+    if gps:
+        exif[ExifTags.IFD.GPSInfo] = GPS
+    out = io.BytesIO()
+    if fmt == "HEIF":
+        from pillow_heif import register_heif_opener
+
+        register_heif_opener()
+    image.save(out, fmt, exif=exif.tobytes())
+    return out.getvalue()
+
+
+def upload(name, data, content_type="image/jpeg"):
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def pdf_bytes(text="Liste des fournitures"):
+    image = Image.new("RGB", (400, 560), "white")
+    out = io.BytesIO()
+    image.save(out, "PDF")
+    return out.getvalue()
+
+
+def has_exif(data):
+    with Image.open(io.BytesIO(data)) as image:
+        exif = image.getexif()
+        return bool(exif) or "exif" in image.info
+
+
+def has_gps(data):
+    with Image.open(io.BytesIO(data)) as image:
+        return bool(image.getexif().get_ifd(ExifTags.IFD.GPSInfo))
