@@ -100,7 +100,19 @@ def clean_image_bytes(data: bytes | io.IOBase, name: str) -> ContentFile:
     stem = os.path.splitext(os.path.basename(name))[0] or "image"
     cleaned = ContentFile(out.getvalue(), name=f"{stem}.{extension}")
     cleaned.image_size = image.size
+    cleaned.preau_cleaned = True
     return cleaned
+
+
+def create_image(*, title, collection, data, name, user=None, **fields):
+    """Create a PrivateImage from raw bytes or a file: the entry point for code paths (galleries,
+    API, imports, demo). Raises ValidationError, with nothing stored, for a refused file."""
+    from .models import PrivateImage
+
+    cleaned = clean_image_bytes(data, name)
+    image = PrivateImage(title=title, collection=collection, file=cleaned, uploaded_by_user=user, **fields)
+    image.save()
+    return image
 
 
 def _decoded(opened):
@@ -153,6 +165,9 @@ def clean_pending_image(image) -> bool:
     committed = getattr(field_file, "_committed", True)
     if committed and not image._state.adding:
         return False
+    if not committed and getattr(field_file.file, "preau_cleaned", False):
+        _record_cleaned(image, field_file.file)
+        return True
     raw_name = field_file.name if committed else None
     field_file.open("rb")
     try:
@@ -164,14 +179,19 @@ def clean_pending_image(image) -> bool:
     if raw_name:
         field_file.storage.delete(raw_name)
     image.file = cleaned
+    _record_cleaned(image, cleaned)
+    return True
+
+
+def _record_cleaned(image, cleaned):
     image.width, image.height = cleaned.image_size
     image.file_size = cleaned.size
-    image.file_hash = hash_filelike(io.BytesIO(cleaned.read()))
+    cleaned.seek(0)
+    image.file_hash = hash_filelike(cleaned)
     cleaned.seek(0)
     # The cleaned image replaces the old focal point's frame only if the size changed.
     if (image.focal_point_x or 0) > image.width or (image.focal_point_y or 0) > image.height:
         image.set_focal_point(None)
-    return True
 
 
 def pregenerate_renditions(image):
