@@ -98,7 +98,7 @@ def test_heic_photo_from_a_phone_is_accepted_and_stored_as_jpeg_without_gps(teac
     ("name", "data", "content_type"),
     [
         pytest.param("bombe.png", png_bomb_bytes(), "image/png", id="png-20000x20000"),
-        pytest.param("photo.jpg", "Ceci n'est pas une image.\n".encode() * 50, "image/jpeg", id="text-renamed-jpg"),
+        pytest.param("photo.jpg", b"Ceci n'est pas une image.\n" * 50, "image/jpeg", id="text-renamed-jpg"),
     ],
 )
 def test_bad_file_is_refused_with_a_message_and_nothing_stored(teacher_client, settings, name, data, content_type):
