@@ -219,3 +219,21 @@ def test_teacher_sees_class_photos_in_the_wagtail_admin(client, class_page, clas
     thumbnail = class_photo.get_rendition("max-165x165").url
     assert thumbnail in response.content.decode()
     assert client.get(thumbnail).status_code == 200
+
+
+def test_parent_whose_child_leaves_the_class_loses_its_files_at_once_despite_remembered_decisions(
+    client, settings, class_page, class_photo, django_assert_max_num_queries
+):
+    from ent_pages.models import Enrolment
+
+    settings.PREAU_MEDIA_ACCESS_CACHE_SECONDS = 60
+    parent, pupil = make_parent(class_page)
+    client.force_login(parent)
+    url = class_photo.get_rendition("fill-320x240").url
+    assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(3):  # session, user, rendition: the decision is remembered
+        assert client.get(url).status_code == 200
+
+    Enrolment.objects.filter(pupil=pupil).delete()
+
+    assert client.get(url).status_code == 404
