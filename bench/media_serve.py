@@ -31,13 +31,17 @@ def setup(spec):
     workdir = bootstrap("preau.settings.production")
     from django.core.cache import cache
     from django.test import Client
+    from media_upload import make_photos
 
     from ent_pages.roles import page_collection
+    from ent_pages.tree import ensure_city_home
     from ent_pages.uploads import create_image
-    from tests.media_files import photo_bytes
 
     class_page, _teacher, parent = class_with_people()
-    photo = create_image(title="Banc", collection=page_collection(class_page), data=photo_bytes(size=(4000, 3000)), name="banc.jpg")
+    photo_file = make_photos(workdir, 1, 12)[0]  # a 12 MP photo with sensor-like noise, as in media_upload
+    photo = create_image(title="Banc", collection=page_collection(class_page), data=photo_file.read_bytes(), name="banc.jpg")
+    city_photo = create_image(title="Parc", collection=page_collection(ensure_city_home()), data=photo_file.read_bytes(),
+                              name="parc.jpg")
     rendition = photo.get_rendition(spec)
     static_copy = Path(os.environ["STATIC_ROOT"]) / "bench" / Path(rendition.file.name).name
     static_copy.parent.mkdir(parents=True, exist_ok=True)
@@ -45,7 +49,8 @@ def setup(spec):
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(parent)
     cache.clear()
-    return workdir, rendition.url, f"/static/bench/{static_copy.name}", client.cookies["sessionid"].value, rendition.file.size
+    urls = {"private": rendition.url, "static": f"/static/bench/{static_copy.name}", "public": city_photo.get_rendition(spec).url}
+    return workdir, urls, client.cookies["sessionid"].value, rendition.file.size
 
 
 def wait_for_port(port, timeout=30):
@@ -64,7 +69,8 @@ def main():
     parser.add_argument("--spec", default="max-1600x1600")
     parser.add_argument("--backend", choices=["simple", "nginx"], default="simple")
     args = parser.parse_args()
-    workdir, private_url, static_url, session, size = setup(args.spec)
+    workdir, urls, session, size = setup(args.spec)
+    private_url, static_url = urls["private"], urls["static"]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "preau.settings.production", "PYTHONPATH": f"{ROOT}:{ROOT / 'site'}",
            "SENDFILE_BACKEND": f"django_sendfile.backends.{args.backend}"}
     server = subprocess.Popen(  # noqa: S603 - gunicorn from this virtualenv
@@ -88,12 +94,15 @@ def main():
             headers[url] = response.headers.get("Cache-Control", "")
         anonymous = requests.get(base + private_url, allow_redirects=False, timeout=10)
         assert anonymous.status_code == 302, anonymous.status_code
-        timings = {"private": [], "static": []}
+        anonymous_http = requests.Session()
+        timings = {"private": [], "static": [], "public": []}
         for _ in range(args.requests):
-            for name, url in (("private", private_url), ("static", static_url)):
+            for name, url, session_http, jar in (("private", private_url, http, cookies), ("static", static_url, http, cookies),
+                                                 ("public", urls["public"], anonymous_http, None)):
                 start = time.perf_counter()
-                response = http.get(base + url, cookies=cookies, timeout=10)
+                response = session_http.get(base + url, cookies=jar, timeout=10)
                 _ = response.content
+                assert response.status_code == 200
                 timings[name].append(time.perf_counter() - start)
         private, static = median(timings["private"]), median(timings["static"])
         print(f"media_serve: {args.requests} requests each, {args.spec} rendition ({size / 1024:.0f} KiB), one gunicorn worker, "
@@ -102,6 +111,7 @@ def main():
               f"p90 {percentile(timings['private'], 0.9) * 1000:.2f} ms   Cache-Control: {headers[private_url]}")
         print(f"  same file as a static file (WhiteNoise):    median {static * 1000:.2f} ms, "
               f"p90 {percentile(timings['static'], 0.9) * 1000:.2f} ms")
+        print(f"  a public city photo, anonymous (no session, no user): median {median(timings['public']) * 1000:.2f} ms")
         print(f"  ratio private / static: {private / static:.2f} ×   (goal ≤ 1.3 ×; load average {os.getloadavg()[0]:.1f})")
     finally:
         server.terminate()
