@@ -125,3 +125,33 @@ def test_bad_file_saved_from_code_is_refused_before_storage(class_page, settings
     assert refused.value.messages[0]
     assert not PrivateImage.objects.exists()
     assert stored_files(settings.PRIVATE_MEDIA_ROOT) == before
+
+
+def test_photo_completed_after_a_failed_multiple_upload_is_cleaned_and_its_raw_copy_removed(teacher_client, settings):
+    """When the multiple uploader's first form fails on another field (here a title too long), Wagtail
+    keeps the raw file aside and writes it to the image's storage when the form is completed."""
+    response = teacher_client.post(
+        reverse("wagtailimages:add_multiple"), {"files[]": upload("sortie.jpg", photo_bytes()), "title": "x" * 300}
+    )
+    upload_id = response.json()["uploaded_file_id"]
+
+    response = teacher_client.post(
+        reverse("wagtailimages:create_multiple_from_uploaded_image", args=(upload_id,)),
+        {f"uploaded-image-{upload_id}-title": "Sortie", f"uploaded-image-{upload_id}-tags": ""},
+    )
+
+    assert response.json()["success"] is True, response.json()
+    image = PrivateImage.objects.get()
+    assert not has_exif(stored_bytes(image))
+    assert [path for path in stored_files(settings.PRIVATE_MEDIA_ROOT) if "original_images" in path] == [image.file.path]
+    assert not UploadedFile.objects.exists()
+
+
+def test_photo_uploaded_from_the_image_chooser_is_cleaned_too(teacher_client):
+    response = teacher_client.post(
+        reverse("wagtailimages_chooser:create"),
+        {"image-chooser-upload-title": "Chorale", "image-chooser-upload-file": upload("chorale.jpg", photo_bytes()),
+         "image-chooser-upload-tags": ""},
+    )
+    assert response.status_code == 200
+    assert not has_exif(stored_bytes(PrivateImage.objects.get()))
