@@ -5,7 +5,7 @@ from PIL import Image as PILImage
 from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 
-from .uploads import header_pixels
+from .uploads import header_pixels, pregenerate_renditions
 
 
 class HeaderCheckedImageField(WagtailImageField):
@@ -44,3 +44,12 @@ class PrivateImageForm(BaseImageForm):
             self.fields["file"] = HeaderCheckedImageField(
                 label=field.label, required=field.required, widget=field.widget, help_text=field.help_text
             )
+
+    def save(self, commit=True):
+        replaced = commit and "file" in self.changed_data and self.instance.pk is not None and bool(self.original_file)
+        image = super().save(commit=commit)
+        if replaced:
+            # Wagtail's form deletes every rendition after a file is replaced, including those
+            # PrivateImage.save() just generated from the new file: generate them again.
+            pregenerate_renditions(image)
+        return image

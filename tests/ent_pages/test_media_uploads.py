@@ -155,3 +155,16 @@ def test_photo_uploaded_from_the_image_chooser_is_cleaned_too(teacher_client):
     )
     assert response.status_code == 200
     assert not has_exif(stored_bytes(PrivateImage.objects.get()))
+
+
+def test_replacing_the_file_of_an_image_cleans_the_new_file_and_renews_its_renditions(teacher_client, class_page):
+    image = create_image(title="Avant", collection=page_collection(class_page), data=photo_bytes(), name="avant.jpg")
+    response = teacher_client.post(
+        reverse("wagtailimages:edit", args=(image.pk,)),
+        {"title": "Après", "file": upload("apres.jpg", photo_bytes(size=(900, 1200), color=(10, 200, 10))), "tags": ""},
+    )
+    assert response.status_code == 302, response.content[:3000]
+    image.refresh_from_db()
+    assert (image.width, image.height) == (900, 1200)
+    assert not has_exif(stored_bytes(image))
+    assert set(image.renditions.values_list("filter_spec", flat=True)) >= set(RENDITION_SPECS)
