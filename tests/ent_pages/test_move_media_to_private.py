@@ -49,3 +49,14 @@ def test_old_images_and_documents_move_to_private_storage_cleaned_with_the_same_
     assert not Image.objects.exists() and not Document.objects.exists()
     assert not image.file.storage.exists(old_image) and not document.file.storage.exists(old_document)
     assert "moved 0 file(s)" in run()  # nothing left, nothing moved twice
+
+
+def test_pages_created_before_private_media_get_their_collections(class_page):
+    from ent_pages.models import PageCollection
+    from ent_pages.roles import page_collection
+
+    PageCollection.objects.all().delete()  # as in a database from before this change
+    assert "would create the collections of 3 page(s)" in run("--dry-run")
+    assert page_collection(class_page) is None
+    run()
+    assert page_collection(class_page).get_parent() == page_collection(class_page.get_parent())

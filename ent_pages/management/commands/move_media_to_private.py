@@ -18,6 +18,7 @@ from wagtail.documents.models import Document
 from wagtail.images.models import Image
 
 from ent_pages.models import PrivateDocument, PrivateImage
+from ent_pages.roles import ensure_all_page_collections, page_collection
 from ent_pages.uploads import clean_image_bytes, pregenerate_renditions
 
 
@@ -29,6 +30,12 @@ class Command(BaseCommand):
         parser.add_argument("--keep-old", action="store_true", help="Keep the old rows and public files (not advised).")
 
     def handle(self, *args, dry_run=False, keep_old=False, **options):
+        missing = [page for page in self._pages() if page_collection(page) is None]
+        if missing:
+            self.stdout.write(f"{'would create' if dry_run else 'create'} the collections of {len(missing)} page(s) "
+                              "created before private media")
+            if not dry_run:
+                ensure_all_page_collections()
         moved = skipped = 0
         for old in Image.objects.order_by("pk"):
             ok = self._move_image(old, dry_run, keep_old)
@@ -42,6 +49,12 @@ class Command(BaseCommand):
                     cursor.execute(sql)
         verb = "would move" if dry_run else "moved"
         self.stdout.write(f"{verb} {moved} file(s), skipped {skipped}.")
+
+    @staticmethod
+    def _pages():
+        from ent_pages.models import CityHomePage, ClassPage, SchoolPage
+
+        return [*CityHomePage.objects.all(), *SchoolPage.objects.all(), *ClassPage.objects.all()]
 
     def _read(self, old):
         try:
