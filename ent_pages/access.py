@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, Subquery
 from django.db.models.functions import Substr
@@ -196,6 +197,108 @@ class AccessPolicy:
         """Pages anyone may view (the sitemap, public feeds): use this, never Wagtail's ``public()``."""
         return self.viewable(None, queryset)
 
+    # ------------------------------------------------------------------------------ media rules
+    # A file (image, rendition, document) belongs to its collection; a collection belongs to the
+    # page it was created with (ent_pages.models.PageCollection), or to the nearest ancestor
+    # collection that was. Whoever may view that page, or edit it, may open the file. A collection
+    # linked to no page (Wagtail's root collection) is for the staff who manage it only.
+
+    def collection_page(self, collection):
+        """The page whose files `collection` holds (nearest linked ancestor-or-self), or None. One query."""
+        from .models import PageCollection
+
+        memo = getattr(collection, "_preau_page", _UNSET)
+        if memo is not _UNSET:
+            return memo
+        steplen = collection.steplen
+        prefixes = [collection.path[:end] for end in range(steplen, len(collection.path) + 1, steplen)]
+        link = (
+            PageCollection.objects.filter(collection__path__in=prefixes)
+            .select_related("page")
+            .order_by("-collection__depth")
+            .first()
+        )
+        collection._preau_page = link.page if link else None
+        return collection._preau_page
+
+    def is_public_collection(self, collection) -> bool:
+        """Files of public pages (city home, school presentations): anyone, cacheable."""
+        page = self.collection_page(collection)
+        return page is not None and not self.is_private(page)
+
+    def can_view_collection(self, user, collection) -> bool:
+        page = self.collection_page(collection)
+        if page is not None and (self.can_view(user, page) or self.can_edit(user, page)):
+            return True
+        return self.can_manage_collection(user, collection)
+
+    def can_manage_collection(self, user, collection) -> bool:
+        """Staff holding Wagtail collection permissions (add/change/choose) on images or documents there."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return False
+        if user.is_superuser:
+            return True
+        from wagtail.documents import get_document_model
+        from wagtail.images import get_image_model
+        from wagtail.permissions import policy_registry
+
+        for model in (get_image_model(), get_document_model()):
+            managed = policy_registry.get_by_type(model).collections_user_has_any_permission_for(
+                user, ["add", "change", "choose"]
+            )
+            if managed.filter(pk=collection.pk).exists():
+                return True
+        return False
+
+    def can_view_file(self, user, obj) -> bool:
+        """May `user` open this image, rendition or document?"""
+        return self.can_view_collection(user, _collection_of(obj))
+
+    def is_public_file(self, obj) -> bool:
+        return self.is_public_collection(_collection_of(obj))
+
+    def file_access(self, user, obj) -> str:
+        """The serve views' one question: PUBLIC_FILE, PRIVATE_FILE (this user may open it) or "" (no).
+
+        A "yes" is remembered per user and collection for PREAU_MEDIA_ACCESS_CACHE_SECONDS (a page
+        of 30 thumbnails asks 30 times), under an access version that every change of enrolment,
+        guardianship, assignment, grant, group or collection link bumps (ent_pages.signals), so a
+        revoked access is not served from memory. "No" is never remembered.
+        """
+        from django.core.cache import cache
+
+        ttl = getattr(settings, "PREAU_MEDIA_ACCESS_CACHE_SECONDS", 60)
+        image = getattr(obj, "image", None)
+        collection_id = (image if image is not None else obj).collection_id
+        user_id = user.pk if (user is not None and user.is_authenticated and user.is_active) else 0
+        key = f"preau:file-access:{self.access_version()}:{user_id}:{collection_id}"
+        if ttl:
+            remembered = cache.get(key)
+            if remembered:
+                return remembered
+        if not self.can_view_file(user, obj):
+            return ""
+        decision = PUBLIC_FILE if self.is_public_file(obj) else PRIVATE_FILE
+        if ttl:
+            cache.set(key, decision, ttl)
+        return decision
+
+    @staticmethod
+    def access_version() -> int:
+        from django.core.cache import cache
+
+        return cache.get(_ACCESS_VERSION_KEY) or 0
+
+    @staticmethod
+    def bump_access_version() -> None:
+        """Forget every remembered file decision (called on any change that can revoke access)."""
+        from django.core.cache import cache
+
+        try:
+            cache.incr(_ACCESS_VERSION_KEY)
+        except ValueError:
+            cache.set(_ACCESS_VERSION_KEY, 1, None)
+
     # ----------------------------------------------------------------------------------- helpers
     @staticmethod
     def _visible_to_partners(model) -> bool:
@@ -206,6 +309,18 @@ class AccessPolicy:
 
         models = [m for m in get_page_models() if self._visible_to_partners(m)]
         return [ct.pk for ct in ContentType.objects.get_for_models(*models).values()] if models else []
+
+
+_UNSET = object()
+_ACCESS_VERSION_KEY = "preau:access-version"
+PUBLIC_FILE = "public"
+PRIVATE_FILE = "private"
+
+
+def _collection_of(obj):
+    """The collection of an image, a document, or a rendition's image."""
+    image = getattr(obj, "image", None)
+    return (image if image is not None else obj).collection
 
 
 policy = AccessPolicy()

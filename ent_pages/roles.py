@@ -3,16 +3,26 @@
 Nobody clicks in the admin to give a teacher their class: creating a school or a class creates its
 groups with the page permissions its roles need, and assignments put users in (and out of) them.
 Each user belongs to few groups (one per school or class role), which keeps Wagtail's admin fast.
+
+Files follow the same rule: the city home, each school and each class get a collection of images
+and documents when they are created (linked by ent_pages.models.PageCollection, which the access
+policy reads), and the role group that edits the page may add, change and choose files there.
 """
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
-from wagtail.models import GroupPagePermission
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
 
 #: Page permissions granted on the page a role group owns (they cover its whole subtree).
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
 CITY_EDITORS_GROUP = "Rédacteurs de la ville"
+#: Collection permissions granted on the collection of the page a role group owns (and below it).
+MEDIA_COLLECTION_PERMISSIONS = [
+    ("wagtailimages", "add_image"), ("wagtailimages", "change_image"), ("wagtailimages", "choose_image"),
+    ("wagtaildocs", "add_document"), ("wagtaildocs", "change_document"), ("wagtaildocs", "choose_document"),
+]
 
 
 def _admin_access():
@@ -26,6 +36,45 @@ def _page_permissions(codenames):
 def grant_page_permissions(group, page, codenames=EDITOR_PAGE_PERMISSIONS):
     for permission in _page_permissions(codenames):
         GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
+
+
+def grant_collection_permissions(group, collection):
+    q = Q()
+    for app_label, codename in MEDIA_COLLECTION_PERMISSIONS:
+        q |= Q(content_type__app_label=app_label, codename=codename)
+    for permission in Permission.objects.filter(q):
+        GroupCollectionPermission.objects.get_or_create(group=group, collection=collection, permission=permission)
+
+
+def ensure_page_collection(page, name, parent_collection=None):
+    """Return (collection, created): the collection holding `page`'s files, created with the page.
+
+    Schools and the city sit directly under Wagtail's root collection (collection permissions are
+    inherited downwards, so a school must not sit below the city's public collection); classes and
+    other school sections go below their school's collection. Other apps call this for their
+    section pages (the CLAE space) with the school's collection as parent.
+    """
+    from .models import PageCollection
+
+    link = PageCollection.objects.filter(page=page).select_related("collection").first()
+    name = name[:255]
+    if link is not None:
+        if link.collection.name != name:
+            link.collection.name = name
+            link.collection.save(update_fields=["name"])
+        return link.collection, False
+    parent = parent_collection or Collection.get_first_root_node()
+    collection = parent.add_child(instance=Collection(name=name))
+    PageCollection.objects.create(page=page, collection=collection)
+    return collection, True
+
+
+def page_collection(page):
+    """The collection created with `page`, or None."""
+    from .models import PageCollection
+
+    link = PageCollection.objects.filter(page=page).select_related("collection").first()
+    return link.collection if link else None
 
 
 def _ensure_group(current, name):
@@ -50,6 +99,14 @@ def ensure_school_groups(school):
         school.directors_group, school.clae_group = directors, clae
         SchoolPage.objects.filter(pk=school.pk).update(directors_group=directors, clae_group=clae)
         grant_page_permissions(directors, school)
+        groups_changed = True
+    else:
+        groups_changed = False
+    collection, created = ensure_page_collection(school, f"{school.title} ({school.uai})")
+    if created or groups_changed:
+        # Directors manage every file of the school, classes included (collection permissions
+        # cover the collections below). The CLAE group gets its own CLAE collection, not this one.
+        grant_collection_permissions(directors, collection)
 
 
 @transaction.atomic
@@ -64,6 +121,25 @@ def ensure_class_groups(class_page):
         class_page.teachers_group = teachers
         ClassPage.objects.filter(pk=class_page.pk).update(teachers_group=teachers)
         grant_page_permissions(teachers, class_page)
+        groups_changed = True
+    else:
+        groups_changed = False
+    school = class_page.get_parent()
+    school_collection = page_collection(school) if school is not None else None
+    collection, created = ensure_page_collection(
+        class_page, f"{class_page.title} ({class_page.school_year})", parent_collection=school_collection
+    )
+    if created or groups_changed:
+        grant_collection_permissions(teachers, collection)
+
+
+@transaction.atomic
+def ensure_city_collection(city_home):
+    """The city's public collection (images of city pages), managed by the city editors."""
+    collection, created = ensure_page_collection(city_home, city_home.title)
+    if created:
+        grant_collection_permissions(city_editors_group(), collection)
+    return collection
 
 
 def city_editors_group():
@@ -112,3 +188,20 @@ def sync_user_groups(user):
         user.groups.add(*(wanted - current))
     if current - wanted:
         user.groups.remove(*(current - wanted))
+
+
+def ensure_all_page_collections():
+    """Create the collections of pages created before private media (upgrade path). Idempotent."""
+    from .models import CityHomePage, ClassPage, SchoolPage
+
+    created = 0
+    for home in CityHomePage.objects.all():
+        created += page_collection(home) is None
+        ensure_city_collection(home)
+    for school in SchoolPage.objects.order_by("path"):
+        created += page_collection(school) is None
+        ensure_school_groups(school)
+    for class_page in ClassPage.objects.order_by("path"):
+        created += page_collection(class_page) is None
+        ensure_class_groups(class_page)
+    return created

@@ -1,3 +1,4 @@
+from .media import PageCollection, PrivateDocument, PrivateImage, PrivateRendition
 from .pages import CityHomePage, ClassPage, SchoolKind, SchoolPage
 from .people import Enrolment, Guardian, Guardianship, Pupil, Relationship, Role, StaffAssignment, TeachingAssignment
 from .users import User
@@ -8,6 +9,10 @@ __all__ = [
     "Enrolment",
     "Guardian",
     "Guardianship",
+    "PageCollection",
+    "PrivateDocument",
+    "PrivateImage",
+    "PrivateRendition",
     "Pupil",
     "Relationship",
     "Role",

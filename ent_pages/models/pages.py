@@ -142,7 +142,23 @@ class ClassPage(Page):
     def levels_display(self):
         return " / ".join(self.levels)
 
+    #: Photos and documents of the class collection shown on the class page.
+    MEDIA_ON_PAGE = 12
+
     def get_context(self, request, *args, **kwargs):
+        from .media import PageCollection, PrivateDocument, PrivateImage
+
         context = super().get_context(request, *args, **kwargs)
         context["teachers"] = [t.user for t in self.teaching_assignments.select_related("user").order_by("user__last_name")]
+        # The page is served only to those the access policy lets in; its files are checked again when served.
+        collection_id = PageCollection.objects.filter(page_id=self.pk).values_list("collection_id", flat=True).first()
+        context["photos"] = (
+            PrivateImage.objects.filter(collection_id=collection_id).order_by("-created_at")
+            .prefetch_renditions("fill-320x240", "max-1600x1600")[: self.MEDIA_ON_PAGE]
+            if collection_id else []
+        )
+        context["documents"] = (
+            PrivateDocument.objects.filter(collection_id=collection_id).order_by("-created_at")[: self.MEDIA_ON_PAGE]
+            if collection_id else []
+        )
         return context

@@ -126,8 +126,17 @@ STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 
+# Private media (docs/private-media.md): originals, renditions and documents of schools and classes.
+# This folder is never served by the web server: files leave only through ent_pages.media_views,
+# after the access policy said yes (nginx X-Accel-Redirect in production, streamed in dev/tests).
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": "/_private-media-is-never-public/"},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
@@ -142,6 +151,28 @@ WAGTAILSEARCH_BACKENDS = {
         "SEARCH_CONFIG": "french",
     }
 }
+# Media models (ent_pages.models.media): every file on the private storage, served after an access check.
+WAGTAILIMAGES_IMAGE_MODEL = "ent_pages.PrivateImage"
+WAGTAILDOCS_DOCUMENT_MODEL = "ent_pages.PrivateDocument"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "ent_pages.forms.PrivateImageForm"
+WAGTAILIMAGES_RENDITION_STORAGE = "private"
+# Phones send HEIC; it is stored as JPEG (ent_pages.uploads). Not in Wagtail's default list.
+WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "heic", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = int(os.environ.get("PREAU_IMAGE_MAX_BYTES", 25 * 1024 * 1024))
+# Decompression bombs: refused before decoding. 50 MP covers every phone camera in JPEG/HEIC.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = int(os.environ.get("PREAU_IMAGE_MAX_PIXELS", 50_000_000))
+# Originals are downscaled to this long side before they are stored.
+PREAU_IMAGE_MAX_LONG_SIDE = int(os.environ.get("PREAU_IMAGE_MAX_LONG_SIDE", 2560))
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# A "yes" of the access policy for a file is remembered this long per user and collection, under
+# an access version bumped by every change of enrolment, role or grant (ent_pages.access.file_access).
+# With several workers, use a shared cache (REDIS_URL) so that the bump reaches all of them.
+PREAU_MEDIA_ACCESS_CACHE_SECONDS = int(os.environ.get("PREAU_MEDIA_ACCESS_CACHE_SECONDS", 60))
+# django-sendfile2: after the access check, the web server sends the file (production: nginx).
+SENDFILE_BACKEND = "django_sendfile.backends.simple"
+SENDFILE_ROOT = str(PRIVATE_MEDIA_ROOT)
+SENDFILE_URL = "/_private/"
+
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip", "mp3", "m4a", "ogg"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 
