@@ -185,3 +185,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Workflows: an approved page is published by the approval itself (periscolaire.workflows).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "periscolaire.workflows.publish_approved"

@@ -1,0 +1,23 @@
+"""Setting up a CLAE space: who edits it, where its files go, which workflow moderates it."""
+
+from django.db import transaction
+
+from ent_pages.roles import grant_page_permissions
+
+from .media import grant_media_permissions, section_collection
+from .workflows import assign_gallery_workflow
+
+#: The school's CLAE group (CLAE director and animators) edits the CLAE space but does not
+#: publish: publishing goes through the moderation workflow.
+CLAE_PAGE_PERMISSIONS = ["add_page", "change_page", "lock_page", "unlock_page"]
+
+
+@transaction.atomic
+def setup_clae_space(clae):
+    """Idempotent: page permissions for the school's CLAE group, its collection, the workflow."""
+    school = clae.get_parent().specific
+    collection = section_collection(clae)
+    if school.clae_group_id:
+        grant_page_permissions(school.clae_group, clae, CLAE_PAGE_PERMISSIONS)
+        grant_media_permissions(school.clae_group, collection)
+    assign_gallery_workflow(clae)
