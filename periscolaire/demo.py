@@ -1,0 +1,56 @@
+"""Demo CLAE spaces: one per demo school, with its CLAE director (idempotent, called by seed_demo)."""
+
+from ent_pages.demo import _demo_password_hash
+from ent_pages.models import Role, SchoolPage, StaffAssignment, User
+
+from .models import ClaePage
+from .spaces import setup_clae_space
+
+CLAE_DIRECTORS = {
+    "0310001A": ("directeur.clae.lilas", "Marc", "Delmas"),
+    "0310002B": ("directrice.clae.ferry", "Sarah", "Cazals"),
+    "0310003C": ("directeur.clae.michel", "Yanis", "Ferrer"),
+}
+
+
+def _user(username, first_name, last_name):
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={"first_name": first_name, "last_name": last_name, "email": f"{username}@demo.preau.example"},
+    )
+    if created:
+        user.password = _demo_password_hash()
+        user.save(update_fields=["password"])
+    return user
+
+
+def clae_space(school):
+    """The school's CLAE space, created (and published) if missing."""
+    clae = ClaePage.objects.child_of(school).first()
+    if clae is None:
+        clae = school.add_child(instance=ClaePage(
+            title=f"CLAE — {school.title}", slug="clae",
+            presentation=[("paragraph", "<p>Le CLAE accueille les enfants avant et après la classe et le mercredi "
+                                        "après-midi : jeux, ateliers, sorties.</p>")],
+            opening_hours="<ul><li>Matin : 7 h 30 – 8 h 50</li><li>Midi : 11 h 50 – 13 h 50</li>"
+                          "<li>Soir : 16 h 30 – 18 h 30</li><li>Mercredi : 11 h 50 – 18 h 30</li></ul>",
+        ))
+        clae.save_revision().publish()
+    setup_clae_space(clae)
+    return clae
+
+
+def seed_clae_spaces(stdout=None):
+    for school in SchoolPage.objects.order_by("path"):
+        clae = clae_space(school)
+        if school.uai in CLAE_DIRECTORS:
+            login, first, last = CLAE_DIRECTORS[school.uai]
+            StaffAssignment.objects.get_or_create(user=_user(login, first, last), school=school, role=Role.CLAE_DIRECTOR)
+            if not clae.team:
+                animators = [a.user for a in StaffAssignment.objects.filter(school=school, role=Role.CLAE_ANIMATOR)]
+                clae.team = [("member", {"name": f"{first} {last}", "role": "Direction du CLAE"})] + [
+                    ("member", {"name": a.get_full_name(), "role": "Animation"}) for a in animators
+                ]
+                clae.save_revision().publish()
+    if stdout:
+        stdout.write(f"CLAE spaces ready: {ClaePage.objects.count()}.")

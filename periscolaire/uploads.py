@@ -1,0 +1,78 @@
+"""Bulk upload into a gallery: one photo per request, cleaned like every Préau upload.
+
+Each photo is stored as an image of the gallery's collection (``PrivateImage.save()`` runs the
+cleaning of ``ent_pages.uploads``: EXIF/GPS removed, HEIC to JPEG, downscaled, renditions made)
+and appended to the gallery's draft. A corrupt photo is refused alone; the others are kept.
+"""
+
+import os
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from wagtail.images import get_image_model
+from wagtail.models import Page
+
+from .media import gallery_collection
+from .models import GalleryPage, GalleryPhoto
+
+
+class UploadRefused(Exception):
+    """A photo that cannot be added, with the message to show next to it."""
+
+    def __init__(self, message, status=400):
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+def _check_extension(name):
+    extension = os.path.splitext(name)[1].lower().lstrip(".")
+    allowed = getattr(settings, "WAGTAILIMAGES_EXTENSIONS", ["gif", "jpg", "jpeg", "png", "webp"])
+    if extension not in allowed:
+        raise UploadRefused(
+            _("“%(name)s” is not a photo Préau accepts (%(formats)s).")
+            % {"name": name, "formats": ", ".join(e.upper() for e in allowed)}
+        )
+
+
+def add_photo(gallery, uploaded_file, user):
+    """Store one uploaded photo in `gallery` and append it to its draft; returns the image.
+
+    Raises UploadRefused (nothing stored) when the file is not an acceptable image.
+    """
+    if uploaded_file is None:
+        raise UploadRefused(_("No photo was received."))
+    _check_extension(uploaded_file.name)
+    stem = os.path.splitext(os.path.basename(uploaded_file.name))[0] or "photo"
+    image = get_image_model()(
+        title=stem[:255], file=uploaded_file, collection=gallery_collection(gallery), uploaded_by_user=user
+    )
+    try:
+        image.save()  # cleans the file (ent_pages.uploads) before anything is stored
+    except ValidationError as error:
+        raise UploadRefused(" ".join(error.messages)) from error
+    try:
+        _append_to_draft(gallery, image, user)
+    except Exception:
+        image.delete()  # no orphan file when the gallery could not take it
+        raise
+    return image
+
+
+@transaction.atomic
+def _append_to_draft(gallery, image, user):
+    """Add the photo to the gallery's latest revision (one revision per uploader's batch)."""
+    Page.objects.select_for_update().filter(pk=gallery.pk).first()  # one photo at a time per gallery
+    gallery = GalleryPage.objects.get(pk=gallery.pk)
+    draft = gallery.get_latest_revision_as_object()
+    photos = list(draft.photos.all())
+    photos.append(GalleryPhoto(image=image, sort_order=len(photos)))
+    draft.photos = photos
+    latest = gallery.get_latest_revision()
+    in_review = gallery.workflow_in_progress and gallery.current_workflow_task_state.revision_id == getattr(latest, "pk", None)
+    overwrite = (
+        latest is not None and user is not None and latest.user_id == user.pk
+        and latest.pk != gallery.live_revision_id and not in_review
+    )
+    draft.save_revision(user=user, clean=False, log_action=True, overwrite_revision=latest if overwrite else None)
