@@ -37,7 +37,8 @@ def gallery_upload(request, page_id):
             "edit_url": reverse("wagtailadmin_pages:edit", args=(gallery.pk,)),
             "max_bytes": max_bytes(),
         })
-    if gallery.get_lock().for_user(request.user):
+    lock = gallery.get_lock()
+    if lock is not None and lock.for_user(request.user):
         return JsonResponse({"ok": False, "error": _("This gallery is locked (awaiting moderation): photos cannot be added now.")}, status=409)
     upload = request.FILES.get("photo")
     name = upload.name if upload else ""
@@ -45,7 +46,8 @@ def gallery_upload(request, page_id):
         image = add_photo(gallery, upload, request.user)
     except UploadRefused as refused:
         return JsonResponse({"ok": False, "name": name, "error": refused.message}, status=refused.status)
-    thumbnail = image.get_rendition("max-165x165")
+    # From the database: renditions made in bulk at upload (and cached) may lack their primary key.
+    thumbnail = image.renditions.filter(filter_spec="max-165x165").first() or image.get_rendition("max-165x165")
     return JsonResponse({"ok": True, "name": name, "id": image.pk, "title": image.title, "thumbnail": thumbnail.url}, status=201)
 
 
