@@ -2,9 +2,9 @@
 
 from django.db import transaction
 
-from ent_pages.roles import grant_page_permissions
+from ent_pages.roles import grant_collection_permissions, grant_page_permissions
 
-from .media import grant_media_permissions, section_collection
+from .media import section_collection
 from .workflows import assign_gallery_workflow
 
 #: The school's CLAE group (CLAE director and animators) edits the CLAE space but does not
@@ -19,5 +19,5 @@ def setup_clae_space(clae):
     collection = section_collection(clae)
     if school.clae_group_id:
         grant_page_permissions(school.clae_group, clae, CLAE_PAGE_PERMISSIONS)
-        grant_media_permissions(school.clae_group, collection)
+        grant_collection_permissions(school.clae_group, collection)
     assign_gallery_workflow(clae)

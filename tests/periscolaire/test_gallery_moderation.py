@@ -71,7 +71,7 @@ def test_animator_gallery_is_approved_by_the_clae_director_then_seen_by_the_scho
         "title": "Carnaval du CLAE", "slug": "carnaval", "date": "2026-11-20", "activity": "Carnaval",
         "description": rich_text("<p>Les déguisements.</p>"),
         "photos": inline_formset([
-            {"id": p.pk, "image": p.image_id, "caption": f"Photo {n}"} for n, p in enumerate(draft.photos.all())
+            {"id": p.pk or "", "image": p.image_id, "caption": f"Photo {n}"} for n, p in enumerate(draft.photos.all())
         ], initial=0),
         "works": inline_formset([]), "comments": inline_formset([]), "action-submit": "1",
     })
@@ -167,5 +167,5 @@ def test_family_gallery_page_query_count(client, clae_space, parent_and_child, d
     parent, _pupil = parent_and_child
     client.force_login(parent)
     client.get(gallery.url)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(24):  # constant: no query per photo
         assert client.get(gallery.url).status_code == 200
