@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
+from ent_pages.uploads import clean_image_bytes
+
 from .media import gallery_collection
 from .models import GalleryPage, GalleryPhoto
 
@@ -45,11 +47,13 @@ def add_photo(gallery, uploaded_file, user):
         raise UploadRefused(_("No photo was received."))
     _check_extension(uploaded_file.name)
     stem = os.path.splitext(os.path.basename(uploaded_file.name))[0] or "photo"
-    image = get_image_model()(
-        title=stem[:255], file=uploaded_file, collection=gallery_collection(gallery), uploaded_by_user=user
-    )
     try:
-        image.save()  # cleans the file (ent_pages.uploads) before anything is stored
+        # Refused here, before the image model reads the file (a corrupt file would break it).
+        cleaned = clean_image_bytes(uploaded_file, uploaded_file.name)
+        image = get_image_model()(
+            title=stem[:255], file=cleaned, collection=gallery_collection(gallery), uploaded_by_user=user
+        )
+        image.save()  # PrivateImage.save() runs the same cleaning on every new file (idempotent here)
     except ValidationError as error:
         raise UploadRefused(" ".join(error.messages)) from error
     try:
