@@ -1,9 +1,11 @@
 """Demo CLAE spaces: one per demo school, with its CLAE director (idempotent, called by seed_demo)."""
 
 from ent_pages.demo import _demo_password_hash
-from ent_pages.models import Role, SchoolPage, StaffAssignment, User
+from ent_pages.models import Guardianship, Role, SchoolPage, StaffAssignment, User
+from ent_pages.school_year import current_school_year
 
-from .models import ClaePage
+from .consent import set_consent
+from .models import ClaePage, ConsentPurpose, ImageConsent
 from .spaces import setup_clae_space
 
 CLAE_DIRECTORS = {
@@ -52,5 +54,23 @@ def seed_clae_spaces(stdout=None):
                     ("member", {"name": a.get_full_name(), "role": "Animation"}) for a in animators
                 ]
                 clae.save_revision().publish()
+    _demo_consents()
     if stdout:
         stdout.write(f"CLAE spaces ready: {ClaePage.objects.count()}.")
+
+
+def _demo_consents():
+    """Most demo families consent for the class and the school; Zoé's parents disagree (refusal wins)."""
+    year = current_school_year()
+    if ImageConsent.objects.filter(school_year=year).exists():
+        return
+    for n, guardianship in enumerate(Guardianship.objects.select_related("guardian", "pupil").order_by("pk")):
+        if guardianship.pupil.external_id == "DEMO-ELV-904":  # Zoé: her father refuses, her mother consents
+            decision = "refused" if guardianship.guardian.external_id == "DEMO-RL-904" else "given"
+        elif n % 5 == 4:
+            continue  # a few families have not answered yet: not given
+        else:
+            decision = "refused" if n % 7 == 3 else "given"
+        for purpose in (ConsentPurpose.GROUP, ConsentPurpose.SCHOOL):
+            set_consent(guardianship.guardian, guardianship.pupil, purpose, year, decision,
+                        changed_by=guardianship.guardian.user)
