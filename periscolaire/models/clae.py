@@ -62,12 +62,3 @@ class ClaePage(Page):
             return [Role.DIRECTOR]
         return [Role.CLAE_DIRECTOR]
 
-    def get_context(self, request, *args, **kwargs):
-        from ent_pages.access import policy
-
-        from .galleries import GalleryPage
-
-        context = super().get_context(request, *args, **kwargs)
-        galleries = GalleryPage.objects.child_of(self).live().order_by("-date", "-pk")
-        context["galleries"] = policy.viewable(request.user, galleries)[:24]
-        return context
