@@ -38,10 +38,12 @@ def _check_extension(name):
         )
 
 
-def add_photo(gallery, uploaded_file, user):
+def add_photo(gallery, uploaded_file, user, session=None):
     """Store one uploaded photo in `gallery` and append it to its draft; returns the image.
 
-    Raises UploadRefused (nothing stored) when the file is not an acceptable image.
+    Raises UploadRefused (nothing stored) when the file is not an acceptable image. `session`
+    (the uploader's) remembers the draft revision this upload session made, so that the next
+    photos of the batch update it instead of piling up one revision per photo.
     """
     if uploaded_file is None:
         raise UploadRefused(_("No photo was received."))
@@ -57,16 +59,25 @@ def add_photo(gallery, uploaded_file, user):
     except ValidationError as error:
         raise UploadRefused(" ".join(error.messages)) from error
     try:
-        _append_to_draft(gallery, image, user)
+        _append_to_draft(gallery, image, user, session)
     except Exception:
         image.delete()  # no orphan file when the gallery could not take it
         raise
     return image
 
 
+#: Session key: {gallery id: id of the draft revision made by this uploader's current batch}.
+SESSION_KEY = "periscolaire_upload_revisions"
+
+
 @transaction.atomic
-def _append_to_draft(gallery, image, user):
-    """Add the photo to the gallery's latest revision (one revision per uploader's batch)."""
+def _append_to_draft(gallery, image, user, session=None):
+    """Add the photo to the gallery's latest revision, never to the live page.
+
+    The revision is overwritten only when it is the one this upload session created (and still the
+    latest): an editor tab's own (auto)saved revision is never overwritten behind its back, so
+    Wagtail's "edited since you opened it" check keeps working.
+    """
     Page.objects.select_for_update().filter(pk=gallery.pk).first()  # one photo at a time per gallery
     gallery = GalleryPage.objects.get(pk=gallery.pk)
     draft = gallery.get_latest_revision_as_object()
@@ -74,9 +85,13 @@ def _append_to_draft(gallery, image, user):
     photos.append(GalleryPhoto(image=image, sort_order=len(photos)))
     draft.photos = photos
     latest = gallery.get_latest_revision()
-    in_review = gallery.workflow_in_progress and gallery.current_workflow_task_state.revision_id == getattr(latest, "pk", None)
+    remembered = (session or {}).get(SESSION_KEY, {})
     overwrite = (
         latest is not None and user is not None and latest.user_id == user.pk
-        and latest.pk != gallery.live_revision_id and not in_review
+        and remembered.get(str(gallery.pk)) == latest.pk
+        and latest.pk != gallery.live_revision_id
+        and not (gallery.workflow_in_progress and gallery.current_workflow_task_state.revision_id == latest.pk)
     )
-    draft.save_revision(user=user, clean=False, log_action=True, overwrite_revision=latest if overwrite else None)
+    revision = draft.save_revision(user=user, clean=False, log_action=True, overwrite_revision=latest if overwrite else None)
+    if session is not None:
+        session[SESSION_KEY] = {**remembered, str(gallery.pk): revision.pk}

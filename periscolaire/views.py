@@ -43,7 +43,7 @@ def gallery_upload(request, page_id):
     upload = request.FILES.get("photo")
     name = upload.name if upload else ""
     try:
-        image = add_photo(gallery, upload, request.user)
+        image = add_photo(gallery, upload, request.user, request.session)
     except UploadRefused as refused:
         return JsonResponse({"ok": False, "name": name, "error": refused.message}, status=refused.status)
     # From the database: renditions made in bulk at upload (and cached) may lack their primary key.

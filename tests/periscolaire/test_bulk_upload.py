@@ -90,3 +90,16 @@ def test_the_upload_screen_loads_the_script_from_the_app(client, class_page, gal
     client.force_login(make_teacher(class_page))
     page = client.get(reverse("periscolaire_admin:gallery_upload", args=(gallery.pk,))).content.decode()
     assert "periscolaire/js/bulk-upload.js" in page and "cdn" not in page.lower()
+
+
+def test_an_upload_never_overwrites_a_revision_saved_from_the_editor(client, class_page, gallery):
+    teacher = make_teacher(class_page)
+    client.force_login(teacher)
+    post_photo(client, gallery, "p1.jpg", jpeg_bytes())
+    # The teacher saves from the editor in between (a revision of their own).
+    edited = GalleryPage.objects.get(pk=gallery.pk).get_latest_revision_as_object()
+    editor_revision = edited.save_revision(user=teacher)
+    post_photo(client, gallery, "p2.jpg", jpeg_bytes())
+    gallery = GalleryPage.objects.get(pk=gallery.pk)
+    assert gallery.get_latest_revision().pk != editor_revision.pk
+    assert len(draft_image_ids(gallery)) == 2
