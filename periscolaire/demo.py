@@ -6,13 +6,18 @@ from ent_pages.school_year import current_school_year
 
 from .consent import set_consent
 from .models import ClaePage, ConsentPurpose, ImageConsent
-from .spaces import setup_clae_space
+from .spaces import ensure_clae_space
 
 CLAE_DIRECTORS = {
     "0310001A": ("directeur.clae.lilas", "Marc", "Delmas"),
     "0310002B": ("directrice.clae.ferry", "Sarah", "Cazals"),
     "0310003C": ("directeur.clae.michel", "Yanis", "Ferrer"),
 }
+
+DEMO_PRESENTATION = [("paragraph", "<p>Le CLAE accueille les enfants avant et après la classe et le mercredi "
+                                   "après-midi : jeux, ateliers, sorties.</p>")]
+DEMO_HOURS = ("<ul><li>Matin : 7 h 30 – 8 h 50</li><li>Midi : 11 h 50 – 13 h 50</li>"
+              "<li>Soir : 16 h 30 – 18 h 30</li><li>Mercredi : 11 h 50 – 18 h 30</li></ul>")
 
 
 def _user(username, first_name, last_name):
@@ -26,25 +31,9 @@ def _user(username, first_name, last_name):
     return user
 
 
-def clae_space(school):
-    """The school's CLAE space, created (and published) if missing."""
-    clae = ClaePage.objects.child_of(school).first()
-    if clae is None:
-        clae = school.add_child(instance=ClaePage(
-            title=f"CLAE — {school.title}", slug="clae",
-            presentation=[("paragraph", "<p>Le CLAE accueille les enfants avant et après la classe et le mercredi "
-                                        "après-midi : jeux, ateliers, sorties.</p>")],
-            opening_hours="<ul><li>Matin : 7 h 30 – 8 h 50</li><li>Midi : 11 h 50 – 13 h 50</li>"
-                          "<li>Soir : 16 h 30 – 18 h 30</li><li>Mercredi : 11 h 50 – 18 h 30</li></ul>",
-        ))
-        clae.save_revision().publish()
-    setup_clae_space(clae)
-    return clae
-
-
 def seed_clae_spaces(stdout=None):
     for school in SchoolPage.objects.order_by("path"):
-        clae = clae_space(school)
+        clae = ensure_clae_space(school, presentation=DEMO_PRESENTATION, opening_hours=DEMO_HOURS)
         if school.uai in CLAE_DIRECTORS:
             login, first, last = CLAE_DIRECTORS[school.uai]
             StaffAssignment.objects.get_or_create(user=_user(login, first, last), school=school, role=Role.CLAE_DIRECTOR)

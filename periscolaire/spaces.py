@@ -21,3 +21,16 @@ def setup_clae_space(clae):
         grant_page_permissions(school.clae_group, clae, CLAE_PAGE_PERMISSIONS)
         grant_collection_permissions(school.clae_group, collection)
     assign_gallery_workflow(clae)
+
+
+@transaction.atomic
+def ensure_clae_space(school, **fields):
+    """The school's CLAE space, created and published if missing (for the demo and the registry import)."""
+    from .models import ClaePage
+
+    clae = ClaePage.objects.child_of(school).first()
+    if clae is None:
+        clae = school.add_child(instance=ClaePage(title=f"CLAE — {school.title}", slug="clae", **fields))
+        clae.save_revision().publish()
+    setup_clae_space(clae)
+    return clae
