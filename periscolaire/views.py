@@ -39,15 +39,14 @@ def gallery_upload(request, page_id):
         })
     lock = gallery.get_lock()
     if lock is not None and lock.for_user(request.user):
-        return JsonResponse({"ok": False, "error": _("This gallery is locked (awaiting moderation): photos cannot be added now.")}, status=409)
+        return JsonResponse({"ok": False, "error": _("This gallery is locked (awaiting moderation or being edited by someone else): photos cannot be added now.")}, status=409)
     upload = request.FILES.get("photo")
     name = upload.name if upload else ""
     try:
         image = add_photo(gallery, upload, request.user, request.session)
     except UploadRefused as refused:
         return JsonResponse({"ok": False, "name": name, "error": refused.message}, status=refused.status)
-    # From the database: renditions made in bulk at upload (and cached) may lack their primary key.
-    thumbnail = image.renditions.filter(filter_spec="max-165x165").first() or image.get_rendition("max-165x165")
+    thumbnail = image.get_rendition("max-165x165")  # pre-generated at upload (ent_pages.uploads.RENDITION_SPECS)
     return JsonResponse({"ok": True, "name": name, "id": image.pk, "title": image.title, "thumbnail": thumbnail.url}, status=201)
 
 
@@ -72,11 +71,11 @@ def my_image_consents(request):
                 value = request.POST.get(f"consent-{guardianship.pk}-{purpose.value}")
                 if value not in (ConsentDecision.GIVEN, ConsentDecision.REFUSED):
                     continue
-                current = decisions[(guardianship.pupil_id, purpose)].get(guardianship.guardian_id)
-                if value != current:
-                    changed += consent_rules.set_consent(
-                        guardianship.guardian, guardianship.pupil, purpose, year, value, changed_by=request.user
-                    )
+                # Recorded (and logged) unless it repeats the guardian's recorded decision: a consent
+                # pre-filled from the registry becomes the guardian's own once they confirm it.
+                changed += consent_rules.set_consent(
+                    guardianship.guardian, guardianship.pupil, purpose, year, value, changed_by=request.user
+                )
         if changed:
             messages.success(request, _("Your choices are saved. They apply at once to the next publications."))
         else:

@@ -169,3 +169,12 @@ def test_family_gallery_page_query_count(client, clae_space, parent_and_child, d
     client.get(gallery.url)
     with django_assert_max_num_queries(24):  # constant: no query per photo
         assert client.get(gallery.url).status_code == 200
+
+
+def test_an_animator_cannot_change_a_gallery_while_it_awaits_moderation(client, clae_space, animator, clae_director):
+    gallery = create_gallery_as(client, animator, clae_space)
+    answer = upload(client, gallery, "late.jpg", jpeg_bytes())
+    assert answer.status_code == 409 and answer.json()["error"]
+    gallery = GalleryPage.objects.get(pk=gallery.pk)
+    assert gallery.current_workflow_task.specific.locked_for_user(gallery, animator)
+    assert not gallery.current_workflow_task.specific.locked_for_user(gallery, clae_director)
