@@ -1,9 +1,11 @@
 """Set up CLAE spaces and galleries when they are created (see periscolaire.spaces and .media)."""
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_delete
 from django.dispatch import receiver
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 
-from .media import gallery_collection
+from .media import gallery_collection, linked_collection
 from .models import ClaePage, GalleryPage
 from .spaces import setup_clae_space
 
@@ -18,3 +20,21 @@ def clae_created(sender, instance, created, raw=False, **kwargs):
 def gallery_created(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
         gallery_collection(instance)
+
+
+@receiver(pre_delete, sender=GalleryPage)
+def gallery_deleted(sender, instance, **kwargs):
+    """A deleted gallery takes its files along.
+
+    Left behind, its collection would fall back to the section's audience (the nearest linked
+    collection above it): the photos of a gallery refused in moderation would reach the families.
+    Wagtail deletes the files themselves once the transaction commits.
+    """
+    collection = linked_collection(instance)
+    if collection is None:
+        return
+    subtree = {"collection__path__startswith": collection.path}
+    for model in (get_image_model(), get_document_model()):
+        for obj in model.objects.filter(**subtree):
+            obj.delete()
+    collection.delete()

@@ -103,3 +103,16 @@ def test_an_upload_never_overwrites_a_revision_saved_from_the_editor(client, cla
     gallery = GalleryPage.objects.get(pk=gallery.pk)
     assert gallery.get_latest_revision().pk != editor_revision.pk
     assert len(draft_image_ids(gallery)) == 2
+
+
+def test_deleting_a_gallery_deletes_its_photos_so_they_never_reach_the_section_families(
+    client, class_page, gallery, django_capture_on_commit_callbacks
+):
+    client.force_login(make_teacher(class_page))
+    image_id = post_photo(client, gallery, "p.jpg", jpeg_bytes()).json()["id"]
+    image = get_image_model().objects.get(pk=image_id)
+    name, storage = image.file.name, image.file.storage
+    with django_capture_on_commit_callbacks(execute=True):
+        GalleryPage.objects.get(pk=gallery.pk).delete()
+    assert not get_image_model().objects.filter(pk=image_id).exists()
+    assert not storage.exists(name)
