@@ -151,13 +151,13 @@ def seed_demo_city(stdout=None):
             Guardianship.objects.get_or_create(guardian=guardian, pupil=pupil, defaults={"relationship": Relationship.MOTHER})
 
     _named_families(classes, year)
-
-    from periscolaire.demo import seed_clae_spaces
-
-    seed_clae_spaces()
     if stdout:
         stdout.write(f"Demo city ready: {SchoolPage.objects.count()} schools, {ClassPage.objects.count()} classes, "
                      f"{Pupil.objects.count()} pupils, {Guardian.objects.count()} guardians.")
+
+    from periscolaire.demo import seed_clae_spaces  # CLAE spaces, their directors, demo image consents
+
+    seed_clae_spaces(stdout)
     return city
 
 
