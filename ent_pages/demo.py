@@ -5,6 +5,7 @@ Deterministic and idempotent: everything is keyed on UAI, registry ids and usern
 """
 
 import functools
+import io
 import random
 
 from django.contrib.auth.hashers import make_password
@@ -151,6 +152,7 @@ def seed_demo_city(stdout=None):
             Guardianship.objects.get_or_create(guardian=guardian, pupil=pupil, defaults={"relationship": Relationship.MOTHER})
 
     _named_families(classes, year)
+    _class_media(classes)
     if stdout:
         stdout.write(f"Demo city ready: {SchoolPage.objects.count()} schools, {ClassPage.objects.count()} classes, "
                      f"{Pupil.objects.count()} pupils, {Guardian.objects.count()} guardians.")
@@ -184,3 +186,73 @@ def _named_families(classes, year):
     zoe = child("DEMO-ELV-904", "Zoé", "Moreau", gs)
     follow(_user("maman.separee", "Amélie", "Moreau"), "DEMO-RL-903", [zoe], Relationship.MOTHER)
     follow(_user("papa.separe", "Julien", "Fabre"), "DEMO-RL-904", [zoe], Relationship.FATHER)
+
+
+#: Demo photos per class: (title, palette seed). Drawn with Pillow (no download), written as a phone
+#: would (EXIF with a GPS position), then uploaded through ent_pages.uploads like any photo.
+DEMO_PHOTOS = {
+    "ferry/ce1-b": [("Sortie au jardin des plantes", 1), ("Atelier peinture", 2)],
+    "lilas/gs": [("Spectacle de fin d'année", 3), ("Les papillons de la classe", 4)],
+}
+
+
+def _class_media(classes):
+    from django.core.files.base import ContentFile
+
+    from .models import PrivateDocument, PrivateImage
+    from .roles import page_collection
+    from .uploads import create_image
+
+    for key, photos in DEMO_PHOTOS.items():
+        class_page = classes[key]
+        collection = page_collection(class_page)
+        teacher = User.objects.filter(teaching_assignments__class_page=class_page).first()
+        for title, seed in photos:
+            if not PrivateImage.objects.filter(collection=collection, title=title).exists():
+                create_image(title=title, collection=collection, data=_demo_photo(seed), name=f"photo-{seed}.jpg", user=teacher)
+        if not PrivateDocument.objects.filter(collection=collection).exists():
+            PrivateDocument.objects.create(
+                title="Liste des fournitures", collection=collection, uploaded_by_user=teacher,
+                file=ContentFile(_demo_letter(class_page.title), name="liste-des-fournitures.pdf"),
+            )
+
+
+def _demo_photo(seed, size=(3000, 2250)):
+    """A landscape drawn in code: sky, sun, hills and children's kites; EXIF with GPS like a phone."""
+    from PIL import ExifTags, Image, ImageDraw
+
+    rng = random.Random(seed)  # noqa: S311 - demo drawing
+    width, height = size
+    image = Image.new("RGB", size, (120 + rng.randrange(60), 180 + rng.randrange(40), 235))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((width * 0.75, height * 0.08, width * 0.9, height * 0.28), fill=(255, 214, 64))
+    for i in range(3):
+        top = height * (0.55 + 0.12 * i)
+        green = (60 + 40 * i + rng.randrange(30), 150 - 20 * i, 60)
+        draw.ellipse((-width * 0.2 + i * width * 0.3, top, width * (0.8 + 0.2 * i), height * 1.6), fill=green)
+    for _ in range(6):
+        x, y = rng.randrange(width // 10, width * 9 // 10), rng.randrange(height // 10, height // 2)
+        colour = tuple(rng.randrange(256) for _ in range(3))
+        draw.polygon([(x, y - 90), (x + 70, y), (x, y + 90), (x - 70, y)], fill=colour)
+        draw.line([(x, y + 90), (x + rng.randrange(-200, 200), height * 0.75)], fill=(60, 60, 60), width=5)
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Apple"
+    exif[ExifTags.IFD.GPSInfo] = {1: "N", 2: (43.0, 36.0, 16.0), 3: "E", 4: (1.0, 26.0, 39.0)}
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90, exif=exif.tobytes())
+    return out.getvalue()
+
+
+def _demo_letter(class_title):
+    """A one-page PDF drawn with Pillow (the class's supplies list)."""
+    from PIL import Image, ImageDraw
+
+    page = Image.new("RGB", (1240, 1754), "white")
+    draw = ImageDraw.Draw(page)
+    lines = [f"Classe {class_title}", "", "Liste des fournitures", "- une trousse", "- deux crayons à papier",
+             "- une gomme", "- une boîte de crayons de couleur"]
+    for i, line in enumerate(lines):
+        draw.text((120, 150 + 60 * i), line, fill="black", font_size=40)
+    out = io.BytesIO()
+    page.save(out, "PDF", resolution=150)
+    return out.getvalue()

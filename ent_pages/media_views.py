@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 from django_sendfile import sendfile
 
-from .access import policy
+from .access import PUBLIC_FILE, policy
 from .models import PrivateDocument, PrivateImage, PrivateRendition
 
 #: Public files (city pages, school presentations) may be cached by browsers and proxies.
@@ -28,24 +28,25 @@ RENDITIONS_FOLDER = "images"
 
 def rendition(request, image_id, filename):
     obj = get_object_or_404(
-        PrivateRendition.objects.select_related("image__collection"),
+        PrivateRendition.objects.select_related("image"),
         image_id=image_id, file=posixpath.join(RENDITIONS_FOLDER, filename),
     )
     return _serve(request, obj, obj.file, filename)
 
 
 def image_original(request, image_id, filename):
-    obj = get_object_or_404(PrivateImage.objects.select_related("collection"), pk=image_id)
+    obj = get_object_or_404(PrivateImage, pk=image_id)
     return _serve(request, obj, obj.file, filename)
 
 
 def document(request, document_id, filename):
-    obj = get_object_or_404(PrivateDocument.objects.select_related("collection"), pk=document_id)
+    obj = get_object_or_404(PrivateDocument, pk=document_id)
     return _serve(request, obj, obj.file, filename, attachment=True)
 
 
 def _serve(request, obj, field_file, filename, attachment=False):
-    if not policy.can_view_file(request.user, obj):
+    access = policy.file_access(request.user, obj)
+    if not access:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise Http404
@@ -59,7 +60,7 @@ def _serve(request, obj, field_file, filename, attachment=False):
                                 as_attachment=attachment, filename=filename)
     else:
         response = sendfile(request, path, attachment=attachment, attachment_filename=filename, mimetype=content_type)
-    if policy.is_public_file(obj):
+    if access == PUBLIC_FILE:
         patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
     else:
         patch_cache_control(response, private=True, no_store=True)

@@ -188,3 +188,20 @@ def sync_user_groups(user):
         user.groups.add(*(wanted - current))
     if current - wanted:
         user.groups.remove(*(current - wanted))
+
+
+def ensure_all_page_collections():
+    """Create the collections of pages created before private media (upgrade path). Idempotent."""
+    from .models import CityHomePage, ClassPage, SchoolPage
+
+    created = 0
+    for home in CityHomePage.objects.all():
+        created += page_collection(home) is None
+        ensure_city_collection(home)
+    for school in SchoolPage.objects.order_by("path"):
+        created += page_collection(school) is None
+        ensure_school_groups(school)
+    for class_page in ClassPage.objects.order_by("path"):
+        created += page_collection(class_page) is None
+        ensure_class_groups(class_page)
+    return created

@@ -45,3 +45,30 @@ def class_deleted(sender, instance, **kwargs):
 def assignment_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         roles.sync_user_groups(instance.user)
+
+
+def _bump_access_version(sender, **kwargs):
+    """Any change that can grant or revoke access makes remembered file decisions stale."""
+    from .access import policy
+
+    policy.bump_access_version()
+
+
+def _connect_access_version_signals():
+    from django.contrib.auth.models import Group
+    from django.db.models.signals import m2m_changed
+    from guardian.models import GroupObjectPermission, UserObjectPermission
+    from wagtail.models import GroupCollectionPermission, GroupPagePermission
+    from wagtail.signals import post_page_move
+
+    from .models import Enrolment, Guardian, Guardianship, PageCollection, User
+
+    for model in (Enrolment, Guardian, Guardianship, StaffAssignment, TeachingAssignment, PageCollection, User, Group,
+                  UserObjectPermission, GroupObjectPermission, GroupCollectionPermission, GroupPagePermission):
+        post_save.connect(_bump_access_version, sender=model, dispatch_uid=f"preau-access-{model._meta.label}-save")
+        post_delete.connect(_bump_access_version, sender=model, dispatch_uid=f"preau-access-{model._meta.label}-delete")
+    m2m_changed.connect(_bump_access_version, sender=User.groups.through, dispatch_uid="preau-access-user-groups")
+    post_page_move.connect(_bump_access_version, dispatch_uid="preau-access-page-move")
+
+
+_connect_access_version_signals()

@@ -22,6 +22,7 @@ from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from wagtail.images.models import Filter
 from wagtail.utils.file import hash_filelike
 
 try:  # pillow-heif comes with Wagtail (Willow's HEIC/AVIF support)
@@ -33,14 +34,21 @@ except ImportError:  # pragma: no cover - HEIC is then refused as "not an image"
 
 logger = logging.getLogger(__name__)
 
+#: The large rendition: a photo opened full screen.
+LARGE_SPEC = "max-1600x1600"
+#: Thumbnails: drawn from the large rendition rather than from the original (same pixels at these
+#: sizes, a third of the decoding and resampling work).
+THUMBNAIL_SPECS = (
+    "max-165x165",  # Wagtail admin listings and choosers
+    "fill-320x240",  # photo thumbnails (class page, galleries)
+)
 #: The renditions that Préau's templates use ({% image %} specs), generated at upload so that a
 #: family's first view is fast. Shared by every app: add the specs your templates use here
 #: (tests/ent_pages/test_private_media.py checks that every template spec is listed).
 RENDITION_SPECS = (
     "original",  # ImageBlock in StreamFields (wagtail.images.blocks)
-    "max-165x165",  # Wagtail admin listings and choosers
-    "fill-320x240",  # photo thumbnails (class page, galleries)
-    "max-1600x1600",  # photo opened full screen
+    LARGE_SPEC,
+    *THUMBNAIL_SPECS,
 )
 
 #: Formats kept as they are (re-encoded without metadata); everything else becomes JPEG.
@@ -100,7 +108,19 @@ def clean_image_bytes(data: bytes | io.IOBase, name: str) -> ContentFile:
     stem = os.path.splitext(os.path.basename(name))[0] or "image"
     cleaned = ContentFile(out.getvalue(), name=f"{stem}.{extension}")
     cleaned.image_size = image.size
+    cleaned.preau_cleaned = True
     return cleaned
+
+
+def create_image(*, title, collection, data, name, user=None, **fields):
+    """Create a PrivateImage from raw bytes or a file: the entry point for code paths (galleries,
+    API, imports, demo). Raises ValidationError, with nothing stored, for a refused file."""
+    from .models import PrivateImage
+
+    cleaned = clean_image_bytes(data, name)
+    image = PrivateImage(title=title, collection=collection, file=cleaned, uploaded_by_user=user, **fields)
+    image.save()
+    return image
 
 
 def _decoded(opened):
@@ -141,6 +161,28 @@ def _stream_size(stream):
     return size
 
 
+def header_size(file) -> tuple[int, int]:
+    """(width, height) from the image header, without decoding pixels; the EXIF orientation is
+    not applied (stored originals have none once cleaned)."""
+    position = file.tell()
+    try:
+        with Image.open(file) as image:
+            return image.size
+    finally:
+        file.seek(position)
+
+
+def header_pixels(file) -> int:
+    """Pixels of all frames, from headers only: what a decoder would have to allocate."""
+    position = file.tell()
+    try:
+        with Image.open(file) as image:
+            width, height = image.size
+            return width * height * getattr(image, "n_frames", 1)
+    finally:
+        file.seek(position)
+
+
 def clean_pending_image(image) -> bool:
     """Clean the file of a PrivateImage about to be saved, when it is new or was replaced.
 
@@ -153,6 +195,9 @@ def clean_pending_image(image) -> bool:
     committed = getattr(field_file, "_committed", True)
     if committed and not image._state.adding:
         return False
+    if not committed and getattr(field_file.file, "preau_cleaned", False):
+        _record_cleaned(image, field_file.file)
+        return True
     raw_name = field_file.name if committed else None
     field_file.open("rb")
     try:
@@ -164,19 +209,35 @@ def clean_pending_image(image) -> bool:
     if raw_name:
         field_file.storage.delete(raw_name)
     image.file = cleaned
+    _record_cleaned(image, cleaned)
+    return True
+
+
+def _record_cleaned(image, cleaned):
     image.width, image.height = cleaned.image_size
     image.file_size = cleaned.size
-    image.file_hash = hash_filelike(io.BytesIO(cleaned.read()))
+    cleaned.seek(0)
+    image.file_hash = hash_filelike(cleaned)
     cleaned.seek(0)
     # The cleaned image replaces the old focal point's frame only if the size changed.
     if (image.focal_point_x or 0) > image.width or (image.focal_point_y or 0) > image.height:
         image.set_focal_point(None)
-    return True
 
 
 def pregenerate_renditions(image):
     """Generate the renditions the templates use, so that nobody waits on first view."""
     try:
-        image.get_renditions(*RENDITION_SPECS)
+        if image.has_focal_point():  # crops depend on the focal point, in original coordinates
+            image.get_renditions(*RENDITION_SPECS)
+            return
+        others = [spec for spec in RENDITION_SPECS if spec not in THUMBNAIL_SPECS]
+        large = image.get_renditions(*others)[LARGE_SPEC]
+        existing = set(image.renditions.filter(filter_spec__in=THUMBNAIL_SPECS).values_list("filter_spec", flat=True))
+        missing = [Filter(spec=spec) for spec in THUMBNAIL_SPECS if spec not in existing]
+        if missing:
+            with large.open_file() as f:
+                source = f.read()
+            thumbnails = [image.generate_rendition_instance(spec, io.BytesIO(source)) for spec in missing]
+            image.get_rendition_model().objects.bulk_create(thumbnails, ignore_conflicts=True)
     except Exception:  # a rendition failure must not lose the upload; it is retried on first view
         logger.exception("Could not pre-generate renditions for image %s", image.pk)

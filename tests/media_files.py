@@ -49,3 +49,25 @@ def has_exif(data):
 def has_gps(data):
     with Image.open(io.BytesIO(data)) as image:
         return bool(image.getexif().get_ifd(ExifTags.IFD.GPSInfo))
+
+
+def png_bomb_bytes(width=20_000, height=20_000):
+    """A valid 1-bit PNG of width × height whose pixels compress to a few kilobytes (a decompression bomb)."""
+    import struct
+    import zlib
+
+    def chunk(kind, payload):
+        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+
+    row = b"\x00" * (1 + (width + 7) // 8)
+    compressor = zlib.compressobj(9)
+    idat = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+def stored_files(root):
+    """Every file under a storage folder (to prove that a refused upload left nothing behind)."""
+    import os
+
+    return sorted(os.path.join(d, f) for d, _dirs, files in os.walk(root) for f in files)

@@ -165,6 +165,10 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = int(os.environ.get("PREAU_IMAGE_MAX_PIXELS", 50
 # Originals are downscaled to this long side before they are stored.
 PREAU_IMAGE_MAX_LONG_SIDE = int(os.environ.get("PREAU_IMAGE_MAX_LONG_SIDE", 2560))
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# A "yes" of the access policy for a file is remembered this long per user and collection, under
+# an access version bumped by every change of enrolment, role or grant (ent_pages.access.file_access).
+# With several workers, use a shared cache (REDIS_URL) so that the bump reaches all of them.
+PREAU_MEDIA_ACCESS_CACHE_SECONDS = int(os.environ.get("PREAU_MEDIA_ACCESS_CACHE_SECONDS", 60))
 # django-sendfile2: after the access check, the web server sends the file (production: nginx).
 SENDFILE_BACKEND = "django_sendfile.backends.simple"
 SENDFILE_ROOT = str(PRIVATE_MEDIA_ROOT)

@@ -21,3 +21,5 @@ STORAGES = {  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Ids repeat across test transactions: remembered file decisions are tested explicitly only.
+PREAU_MEDIA_ACCESS_CACHE_SECONDS = 0
