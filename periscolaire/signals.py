@@ -4,6 +4,9 @@ from django.db.models.signals import post_save, pre_delete
 from django.dispatch import receiver
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
+from wagtail.signals import page_unpublished
+
+from ent_pages.access import policy
 
 from .media import gallery_collection, linked_collection
 from .models import ClaePage, GalleryPage
@@ -38,3 +41,10 @@ def gallery_deleted(sender, instance, **kwargs):
         for obj in model.objects.filter(**subtree):
             obj.delete()
     collection.delete()
+    policy.bump_access_version()
+
+
+@receiver(page_unpublished, sender=GalleryPage)
+def gallery_unpublished(sender, instance, **kwargs):
+    """Its files are for its editors again: forget the file decisions the policy remembered."""
+    policy.bump_access_version()

@@ -1,7 +1,7 @@
 """Bulk upload into a gallery: one photo per request, cleaned like every Préau upload.
 
-Each photo is stored as an image of the gallery's collection (``PrivateImage.save()`` runs the
-cleaning of ``ent_pages.uploads``: EXIF/GPS removed, HEIC to JPEG, downscaled, renditions made)
+Each photo is stored as an image of the gallery's collection through ``ent_pages.uploads.create_image``
+(EXIF/GPS removed, HEIC to JPEG, downscaled, renditions made)
 and appended to the gallery's draft. A corrupt photo is refused alone; the others are kept.
 """
 
@@ -11,10 +11,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from wagtail.images import get_image_model
 from wagtail.models import Page
 
-from ent_pages.uploads import clean_image_bytes
+from ent_pages.uploads import create_image
 
 from .media import gallery_collection
 from .models import GalleryPage, GalleryPhoto
@@ -50,12 +49,11 @@ def add_photo(gallery, uploaded_file, user, session=None):
     _check_extension(uploaded_file.name)
     stem = os.path.splitext(os.path.basename(uploaded_file.name))[0] or "photo"
     try:
-        # Refused here, before the image model reads the file (a corrupt file would break it).
-        cleaned = clean_image_bytes(uploaded_file, uploaded_file.name)
-        image = get_image_model()(
-            title=stem[:255], file=cleaned, collection=gallery_collection(gallery), uploaded_by_user=user
+        # The private-media entry point: cleaned (EXIF/GPS out, HEIC → JPEG, downscaled) and refused,
+        # with nothing stored, before the image model reads the file; renditions made at once.
+        image = create_image(
+            title=stem[:255], collection=gallery_collection(gallery), data=uploaded_file, name=uploaded_file.name, user=user
         )
-        image.save()  # PrivateImage.save() runs the same cleaning on every new file (idempotent here)
     except ValidationError as error:
         raise UploadRefused(" ".join(error.messages)) from error
     try:

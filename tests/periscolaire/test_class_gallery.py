@@ -45,3 +45,28 @@ def test_a_class_gallery_is_not_shown_to_the_families_of_another_class(client, c
     other_parent, _pupil = make_parent(other_class)
     client.force_login(other_parent)
     assert client.get(gallery.url).status_code == 404
+
+
+def test_an_unpublished_gallery_photos_are_refused_at_once_even_with_the_file_access_cache(
+    client, class_page, parent_and_child, settings
+):
+    from django.core.cache import cache
+    from django.core.files.base import ContentFile
+    from wagtail.images import get_image_model
+
+    from periscolaire.media import gallery_collection
+    from periscolaire.models import GalleryPhoto
+
+    from .conftest import jpeg_bytes
+
+    settings.PREAU_MEDIA_ACCESS_CACHE_SECONDS = 60
+    cache.clear()
+    gallery = class_page.add_child(instance=GalleryPage(title="Piscine", slug="piscine"))
+    image = get_image_model()(title="p", file=ContentFile(jpeg_bytes(), name="p.jpg"), collection=gallery_collection(gallery))
+    image.save()
+    GalleryPhoto.objects.create(page=gallery, image=image)
+    parent, _pupil = parent_and_child
+    client.force_login(parent)
+    assert client.get(image.original_url).status_code == 200  # remembered for 60 s
+    gallery.unpublish()
+    assert client.get(image.original_url).status_code == 404
