@@ -197,6 +197,41 @@ class AccessPolicy:
         """Pages anyone may view (the sitemap, public feeds): use this, never Wagtail's ``public()``."""
         return self.viewable(None, queryset)
 
+    # ------------------------------------------------------------------------- moderation rules
+    # The school moderation workflow (periscolaire.SchoolModeratorTask) asks who approves a page:
+    # the school roles its section names (``moderator_roles()``, e.g. the CLAE space's setting),
+    # else the school's directors; the school's directors also when nobody holds the named roles.
+
+    def moderators(self, page):
+        """The active users who approve `page` in the school moderation workflow (a User queryset)."""
+        from .models import Role, User
+
+        school_path, section_path, under_school, _is_class = self._section(page)
+        if not under_school:
+            return User.objects.none()
+        section = Page.objects.get(path=section_path).specific if page.path != section_path else page.specific
+        roles = section.moderator_roles() if hasattr(section, "moderator_roles") else [Role.DIRECTOR]
+        users = User.objects.none()
+        for wanted in (roles, [Role.DIRECTOR]):
+            users = User.objects.filter(
+                is_active=True, staff_assignments__school__path=school_path, staff_assignments__role__in=wanted
+            ).distinct()
+            if users.exists():
+                break
+        return users
+
+    def can_moderate(self, user, page) -> bool:
+        if user is None or not user.is_authenticated or not user.is_active:
+            return False
+        return user.is_superuser or self.moderators(page).filter(pk=user.pk).exists()
+
+    # ---------------------------------------------------------------------------- consent rules
+    def can_view_consents(self, user, class_page) -> bool:
+        """The image consent table of a class: the school's directors (and superusers)."""
+        scope = self.scope(user)
+        school_path, _section_path = self.section_paths(class_page)
+        return scope.superuser or (school_path is not None and school_path in scope.director_school_paths)
+
     # ------------------------------------------------------------------------------ media rules
     # A file (image, rendition, document) belongs to its collection; a collection belongs to the
     # page it was created with (ent_pages.models.PageCollection), or to the nearest ancestor
@@ -228,7 +263,9 @@ class AccessPolicy:
 
     def can_view_collection(self, user, collection) -> bool:
         page = self.collection_page(collection)
-        if page is not None and (self.can_view(user, page) or self.can_edit(user, page)):
+        # The files of a page that is not live (a gallery awaiting moderation, an unpublished one)
+        # are for its editors only.
+        if page is not None and ((page.live and self.can_view(user, page)) or self.can_edit(user, page)):
             return True
         return self.can_manage_collection(user, collection)
 

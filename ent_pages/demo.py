@@ -156,6 +156,10 @@ def seed_demo_city(stdout=None):
     if stdout:
         stdout.write(f"Demo city ready: {SchoolPage.objects.count()} schools, {ClassPage.objects.count()} classes, "
                      f"{Pupil.objects.count()} pupils, {Guardian.objects.count()} guardians.")
+
+    from periscolaire.demo import seed_clae_spaces  # CLAE spaces, their directors, demo image consents
+
+    seed_clae_spaces(stdout)
     return city
 
 

@@ -80,7 +80,7 @@ class SchoolPage(Page):
     ]
 
     parent_page_types = ["ent_pages.CityHomePage"]
-    subpage_types = ["ent_pages.ClassPage"]
+    subpage_types = ["ent_pages.ClassPage", "periscolaire.ClaePage"]
 
     class Meta:
         verbose_name = _("school")
@@ -123,7 +123,7 @@ class ClassPage(Page):
     search_fields = Page.search_fields + [index.FilterField("school_year")]
 
     parent_page_types = ["ent_pages.SchoolPage"]
-    subpage_types = []
+    subpage_types = ["periscolaire.GalleryPage"]
 
     class Meta:
         verbose_name = _("class")

@@ -135,7 +135,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": "/_private-media-is-never-public/"},
+        # A str, not a Path: Wagtail's file-deletion task serialises the storage's arguments as JSON.
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": "/_private-media-is-never-public/"},
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
@@ -189,3 +190,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Workflows: an approved page is published by the approval itself (periscolaire.workflows).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "periscolaire.workflows.publish_approved"

@@ -16,7 +16,7 @@ STORAGES = {  # noqa: F405
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": "/_private-media-is-never-public/"},
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": "/_private-media-is-never-public/"},
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

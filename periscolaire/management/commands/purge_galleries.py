@@ -1,0 +1,55 @@
+"""Unpublish galleries past their retention period and delete their files (see periscolaire.retention)."""
+
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.template.defaultfilters import filesizeformat
+
+from periscolaire.retention import execute_purge, plan_purge, retention_years
+
+
+class Command(BaseCommand):
+    help = (
+        "Unpublish the photo galleries older than the retention period (default: end of their school year "
+        "+ 1 year) and delete their photos, renditions and documents. Use --dry-run first."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="List what would be deleted; change nothing.")
+        parser.add_argument("--years", type=int, default=None,
+                            help=f"Years kept after the end of the school year (default {retention_years()}).")
+        parser.add_argument("--today", default=None, help="Reference date YYYY-MM-DD (default: today).")
+
+    def handle(self, *args, dry_run=False, years=None, today=None, verbosity=1, **options):
+        if today:
+            try:
+                today = datetime.date.fromisoformat(today)
+            except ValueError as error:
+                raise CommandError(f"--today must be YYYY-MM-DD: {error}") from error
+        if years is not None and years < 0:
+            raise CommandError("--years must be 0 or more.")
+        plan = plan_purge(today=today, years=years)
+        self.stdout.write(f"Galleries dated before {plan.cutoff:%Y-%m-%d}: {len(plan.galleries)} past retention.")
+        by_gallery = {}
+        for planned in plan.files:
+            by_gallery.setdefault(planned.gallery_id, []).append(planned)
+        for gallery in plan.galleries:
+            files = by_gallery.get(gallery.pk, [])
+            self.stdout.write(
+                f"- {gallery.url_path} ({gallery.date:%Y-%m-%d}, {'live' if gallery.live else 'not live'}): "
+                f"{len(files)} files, {sum(f.size for f in files)} bytes"
+            )
+            if dry_run and verbosity >= 2:
+                for planned in files:
+                    self.stdout.write(f"    {planned.kind} {planned.name} {planned.size}")
+        if dry_run:
+            self.stdout.write(
+                f"Dry run: would unpublish {sum(g.live for g in plan.galleries)} galleries and delete "
+                f"{plan.file_count} files, {plan.total_bytes} bytes ({filesizeformat(plan.total_bytes)})."
+            )
+            return
+        result = execute_purge(plan)
+        self.stdout.write(self.style.SUCCESS(
+            f"Unpublished {result.unpublished} galleries; deleted {result.files} files, {result.bytes} bytes "
+            f"({filesizeformat(result.bytes)}) from {result.galleries} galleries."
+        ))

@@ -1,0 +1,52 @@
+"""Wagtail seams of the périscolaire app: admin URLs, menu, gallery buttons, consent reminders."""
+
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin import messages
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import Button
+
+from ent_pages.access import policy
+
+from . import admin_urls
+from .models import GalleryPage
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [path("periscolaire/", include(admin_urls, namespace="periscolaire_admin"))]
+
+
+class ConsentMenuItem(MenuItem):
+    def is_shown(self, request):
+        return bool(policy.scope(request.user).director_school_paths) or request.user.is_superuser
+
+
+@hooks.register("register_admin_menu_item")
+def register_consent_menu_item():
+    return ConsentMenuItem(
+        _("Image consent"), reverse("periscolaire_admin:consent_classes"), icon_name="user", order=900,
+    )
+
+
+@hooks.register("register_page_header_buttons")
+def gallery_upload_button(page, user, view_name, next_url=None):
+    if isinstance(page.specific_deferred, GalleryPage) and policy.can_edit(user, page):
+        yield Button(
+            _("Upload photos"), reverse("periscolaire_admin:gallery_upload", args=(page.pk,)),
+            icon_name="image", priority=15,
+        )
+
+
+@hooks.register("after_publish_page")
+def remind_consent_after_publish(request, page):
+    """The publisher is reminded once more of the children without consent for this gallery."""
+    from .consent import consent_warnings
+
+    specific = page.specific
+    if isinstance(specific, GalleryPage):
+        warnings = consent_warnings(specific)
+        if warnings:
+            names = "; ".join(f"{title}: {', '.join(first_names)}" for title, first_names in warnings)
+            messages.warning(request, _("Published. Children without image consent for this audience: %(names)s.") % {"names": names})

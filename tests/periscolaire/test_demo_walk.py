@@ -1,0 +1,45 @@
+"""The issue's acceptance walk with the demo's own people (animatrice.ferry, directrice.clae.ferry, parent.ce1b...)."""
+
+from django.urls import reverse
+
+from ent_pages.demo import seed_demo_city
+from ent_pages.models import User
+from periscolaire.consent import consent_warnings
+from periscolaire.models import ClaePage, GalleryPage
+
+from .conftest import CORRUPT_JPEG, jpeg_bytes
+from .test_gallery_moderation import create_gallery_as, file_urls, upload
+
+
+def test_demo_animator_gallery_moderated_by_the_demo_clae_director_and_seen_by_demo_families(client, db):
+    seed_demo_city()
+    users = {u.username: u for u in User.objects.all()}
+    clae = ClaePage.objects.get(slug="clae", url_path__contains="/jules-ferry/")
+
+    gallery = create_gallery_as(client, users["animatrice.ferry"], clae, action=None)
+    assert [upload(client, gallery, n, c).status_code for n, c in
+            [("a.jpg", jpeg_bytes()), ("b.jpg", CORRUPT_JPEG), ("c.jpg", jpeg_bytes())]] == [201, 400, 201]
+    edit_url = reverse("wagtailadmin_pages:edit", args=(gallery.pk,))
+    clae.get_workflow().start(GalleryPage.objects.get(pk=gallery.pk), users["animatrice.ferry"])  # "Submit"
+
+    client.force_login(users["directrice.clae.ferry"])
+    gallery = GalleryPage.objects.get(pk=gallery.pk)
+    warnings = consent_warnings(gallery)
+    assert warnings  # some demo families have not consented (Zoé's father refused, at Les Lilas)
+    editor = client.get(edit_url).content.decode()
+    assert all(name in editor for _class, names in warnings for name in names)
+    task_state = gallery.current_workflow_task_state
+    approve_url = reverse("wagtailadmin_pages:workflow_action", args=(gallery.pk, "approve", task_state.pk))
+    client.post(approve_url, {"comment": ""})
+    gallery.refresh_from_db()
+    assert gallery.live
+
+    client.force_login(users["parent.ce1b"])
+    assert client.get(gallery.url).status_code == 200
+    assert all(client.get(url).status_code == 200 for url in file_urls(gallery))
+    client.force_login(users["maman.separee"])  # Zoé's mother, Les Lilas
+    assert client.get(gallery.url).status_code == 404
+    assert all(client.get(url).status_code == 404 for url in file_urls(gallery))
+    client.logout()
+    assert client.get(gallery.url).status_code == 302
+    assert all(client.get(url).status_code == 302 for url in file_urls(gallery))
