@@ -7,6 +7,7 @@ Each user belongs to few groups (one per school or class role), which keeps Wagt
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from wagtail.models import GroupPagePermission
 
@@ -112,3 +113,38 @@ def sync_user_groups(user):
         user.groups.add(*(wanted - current))
     if current - wanted:
         user.groups.remove(*(current - wanted))
+
+
+@transaction.atomic
+def sync_groups(user_ids):
+    """sync_user_groups for many users at once (imports): four queries whatever their number."""
+    from .models import Role, StaffAssignment, TeachingAssignment, User
+
+    user_ids = set(user_ids)
+    if not user_ids:
+        return
+    managed = managed_group_ids()
+    editors = city_editors_group().pk
+    wanted = {pk: set() for pk in user_ids}
+    for user_id, role, directors, clae in StaffAssignment.objects.filter(user_id__in=user_ids).values_list(
+        "user_id", "role", "school__directors_group", "school__clae_group"
+    ):
+        group = {Role.DIRECTOR: directors, Role.CLAE_DIRECTOR: clae, Role.CLAE_ANIMATOR: clae,
+                 Role.CITY_EDITOR: editors}.get(role)
+        if group:
+            wanted[user_id].add(group)
+    for user_id, group in TeachingAssignment.objects.filter(user_id__in=user_ids).values_list(
+        "user_id", "class_page__teachers_group"
+    ):
+        if group:
+            wanted[user_id].add(group)
+    through = User.groups.through
+    current = set(through.objects.filter(user_id__in=user_ids, group_id__in=managed).values_list("user_id", "group_id"))
+    desired = {(u, g) for u, groups in wanted.items() for g in groups}
+    through.objects.bulk_create([through(user_id=u, group_id=g) for u, g in desired - current], batch_size=2000)
+    stale = sorted(current - desired)
+    for start in range(0, len(stale), 200):
+        query = Q()
+        for u, g in stale[start:start + 200]:
+            query |= Q(user_id=u, group_id=g)
+        through.objects.filter(query).delete()

@@ -1,8 +1,10 @@
+from .accounts import ActivationCode
 from .pages import CityHomePage, ClassPage, SchoolKind, SchoolPage
 from .people import Enrolment, Guardian, Guardianship, Pupil, Relationship, Role, StaffAssignment, TeachingAssignment
 from .users import User
 
 __all__ = [
+    "ActivationCode",
     "CityHomePage",
     "ClassPage",
     "Enrolment",

@@ -15,3 +15,6 @@ STORAGES = {  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# django-axes refuses authenticate() without a request (the test client's login()); the throttle
+# tests switch it on with override_settings(AXES_ENABLED=True).
+AXES_ENABLED = False
