@@ -5,6 +5,9 @@ groups with the page permissions its roles need, and assignments put users in (a
 Each user belongs to few groups (one per school or class role), which keeps Wagtail's admin fast.
 """
 
+import threading
+from contextlib import contextmanager
+
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
@@ -41,10 +44,79 @@ def _ensure_group(current, name):
     return current
 
 
+_deferred = threading.local()
+
+
+@contextmanager
+def deferred_groups():
+    """Within this block, new schools and classes get their groups at the end, in bulk (imports)."""
+    if getattr(_deferred, "pages", None) is not None:
+        yield
+        return
+    _deferred.pages = []
+    try:
+        yield
+        ensure_groups_bulk(_deferred.pages)
+    finally:
+        _deferred.pages = None
+
+
+def _defer(page):
+    pages = getattr(_deferred, "pages", None)
+    if pages is None:
+        return False
+    pages.append(page)
+    return True
+
+
+@transaction.atomic
+def ensure_groups_bulk(pages):
+    """ensure_school_groups / ensure_class_groups for many new pages in a handful of queries."""
+    from .models import ClassPage, SchoolPage
+
+    wanted = []  # (page, attribute, group name)
+    for page in pages:
+        if isinstance(page, SchoolPage):
+            if page.directors_group_id is None:
+                wanted.append((page, "directors_group", _("School %(uai)s — direction") % {"uai": page.uai}))
+            if page.clae_group_id is None:
+                wanted.append((page, "clae_group", _("School %(uai)s — CLAE") % {"uai": page.uai}))
+        elif isinstance(page, ClassPage) and page.teachers_group_id is None:
+            name = _("Class %(id)s — %(label)s — teachers") % {"id": page.pk, "label": page.title[:100]}
+            wanted.append((page, "teachers_group", name))
+    if not wanted:
+        return
+    names = [name for _page, _attr, name in wanted]
+    existing = {g.name: g for g in Group.objects.filter(name__in=names)}
+    Group.objects.bulk_create([Group(name=n) for n in names if n not in existing], batch_size=1000)
+    groups = {g.name: g for g in Group.objects.filter(name__in=names)}
+    access = _admin_access()
+    through = Group.permissions.through
+    through.objects.bulk_create(
+        [through(group_id=groups[n].pk, permission_id=access.pk) for n in names], ignore_conflicts=True, batch_size=1000
+    )
+    page_permissions = _page_permissions(EDITOR_PAGE_PERMISSIONS)
+    grants = []
+    for page, attr, name in wanted:
+        group = groups[name]
+        setattr(page, attr, group)
+        if attr != "clae_group":  # the CLAE group edits its own section, not the school page
+            grants += [GroupPagePermission(group=group, page_id=page.pk, permission=p) for p in page_permissions]
+    GroupPagePermission.objects.bulk_create(grants, ignore_conflicts=True, batch_size=1000)
+    schools = [p for p in pages if isinstance(p, SchoolPage)]
+    classes = [p for p in pages if isinstance(p, ClassPage)]
+    if schools:
+        SchoolPage.objects.bulk_update(schools, ["directors_group", "clae_group"], batch_size=500)
+    if classes:
+        ClassPage.objects.bulk_update(classes, ["teachers_group"], batch_size=500)
+
+
 @transaction.atomic
 def ensure_school_groups(school):
     from .models import SchoolPage
 
+    if _defer(school):
+        return
     directors = _ensure_group(school.directors_group, _("School %(uai)s — direction") % {"uai": school.uai})
     clae = _ensure_group(school.clae_group, _("School %(uai)s — CLAE") % {"uai": school.uai})
     if school.directors_group_id != directors.pk or school.clae_group_id != clae.pk:
@@ -57,6 +129,8 @@ def ensure_school_groups(school):
 def ensure_class_groups(class_page):
     from .models import ClassPage
 
+    if _defer(class_page):
+        return
     teachers = _ensure_group(
         class_page.teachers_group,
         _("Class %(id)s — %(label)s — teachers") % {"id": class_page.pk, "label": class_page.title[:100]},

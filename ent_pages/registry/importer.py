@@ -12,6 +12,7 @@ give them their role groups and page permissions (ent_pages.roles).
 from __future__ import annotations
 
 import re
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +38,7 @@ from ..models import (
     User,
 )
 from ..school_year import SCHOOL_YEAR_RE
-from ..tree import ensure_city_home
+from ..tree import add_children, ensure_city_home
 from ..validators import UAI_RE, normalize_uai
 from .files import Column, fold, parse_date, parse_yes_no, read_rows, split_list, valid_email
 
@@ -316,6 +317,7 @@ KINDS = ["schools", "classes", "pupils", "enrolments", "guardians", "guardianshi
 class Report:
     counts: dict = field(default_factory=lambda: {k: defaultdict(int) for k in KINDS})
     year: str = ""
+    timings: dict = field(default_factory=dict)  # step -> seconds
 
     def add(self, kind, what, n=1):
         if n:
@@ -358,18 +360,32 @@ class CityImporter:
         return tqdm(iterable, desc=desc, total=total, disable=not self.progress, leave=False, unit="")
 
     def run(self, dry_run=False) -> Report:
+        clock = time.perf_counter()
+
+        def lap(step):
+            nonlocal clock
+            now = time.perf_counter()
+            self.report.timings[step] = now - clock
+            clock = now
+
         city = parse_city(self.directory)
+        lap("read")
         if city.errors:
             raise ImportFailed(city.errors)
         self.report.year = city.year
         with transaction.atomic():
-            schools = self._schools(city)
-            classes = self._classes(city, schools)
+            with roles.deferred_groups():
+                schools = self._schools(city)
+                classes = self._classes(city, schools)
+            lap("pages")
             pupils = self._pupils(city)
             self._enrolments(city, pupils, classes)
+            lap("pupils")
             guardians = self._guardians(city)
             self._guardianships(city, guardians, pupils)
+            lap("guardians")
             self._staff(city, schools, classes)
+            lap("staff")
             if dry_run:
                 transaction.set_rollback(True)
         return self.report
@@ -380,14 +396,15 @@ class CityImporter:
         existing = {s.uai: s for s in SchoolPage.objects.child_of(home)}
         existing |= {s.uai: s for s in SchoolPage.objects.filter(uai__in=set(city.schools) - set(existing))}
         taken = set(home.get_children().values_list("slug", flat=True))
+        new = []
         for uai, spec in self._bar(sorted(city.schools.items()), "schools"):
             wanted = {"title": spec["name"], "kind": spec["kind"], "address": spec["address"],
                       "phone": spec["phone"], "email": spec["email"]}
             school = existing.get(uai)
             if school is None:
-                school = home.add_child(instance=SchoolPage(uai=uai, slug=_unique_slug(spec["name"], taken), **wanted))
+                school = SchoolPage(uai=uai, slug=_unique_slug(spec["name"], taken), **wanted)
+                new.append(school)
                 existing[uai] = school
-                self.report.add("schools", "created")
                 continue
             changed = [k for k, v in wanted.items() if getattr(school, k) != v]
             if changed:
@@ -399,6 +416,8 @@ class CityImporter:
                 self.report.add("schools", "updated")
             else:
                 self.report.add("schools", "unchanged")
+        add_children(home, new)
+        self.report.add("schools", "created", len(new))
         return existing
 
     def _classes(self, city, schools):
@@ -411,7 +430,8 @@ class CityImporter:
         for path, slug in _child_slugs(school_by_path):
             taken_by_school[path].add(slug)
         result = {}
-        for (uai, label), spec in self._bar(sorted(city.classes.items()), "classes"):
+        new = defaultdict(list)
+        for (uai, label), spec in sorted(city.classes.items()):
             school = schools[uai]
             page = existing.get((school.path, label))
             if page is None:
@@ -420,10 +440,8 @@ class CityImporter:
                 if not slug or slug in taken:
                     slug = _unique_slug(f"{label}-{city.year}", taken)
                 taken.add(slug)
-                page = school.add_child(instance=ClassPage(
-                    title=label, slug=slug, levels=spec["levels"], school_year=city.year, registry_label=label,
-                ))
-                self.report.add("classes", "created")
+                page = ClassPage(title=label, slug=slug, levels=spec["levels"], school_year=city.year, registry_label=label)
+                new[uai].append(page)
             elif page.levels != spec["levels"] or page.registry_label != label:
                 page.levels, page.registry_label = spec["levels"], label
                 page.save()
@@ -431,6 +449,9 @@ class CityImporter:
             else:
                 self.report.add("classes", "unchanged")
             result[(uai, label)] = page
+        for uai in self._bar(sorted(new), "classes"):
+            add_children(schools[uai], new[uai])
+            self.report.add("classes", "created", len(new[uai]))
         return result
 
     # ---------------------------------------------------------------------------- people

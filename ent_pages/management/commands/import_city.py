@@ -27,6 +27,8 @@ class Command(BaseCommand):
             raise CommandError(f"{len(failure.errors)} error(s): nothing was imported.") from None
         for line in report.lines():
             self.stdout.write(line)
+        if options["verbosity"] >= 2:
+            self.stdout.write("  ".join(f"{step} {seconds:.1f} s" for step, seconds in report.timings.items()))
         elapsed = time.perf_counter() - started
         if options["dry_run"]:
             self.stdout.write(f"Dry run for {report.year}: nothing was written ({elapsed:.1f} s).")
