@@ -38,4 +38,5 @@ urlpatterns = [
     ),
     path("mot-de-passe/nouveau/fait/", auth_views.PasswordResetCompleteView.as_view(template_name="ent_pages/accounts/password_reset_complete.html"), name="password_reset_complete"),
     path("mon-espace/", views.my_space, name="my_space"),
+    path("activation/", views.activation, name="activation"),
 ]
