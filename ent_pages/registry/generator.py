@@ -206,12 +206,12 @@ def generate_city(out, *, schools=206, pupils=35000, seed=1, year=None, encoding
     family_n = 0
     index = 0
     while index < len(pool):
-        size = rng.choices([1, 2, 3], weights=[70, 24, 6])[0]
+        size = rng.choices([1, 2, 3], weights=[80, 17, 3])[0]
         children = pool[index:index + size]
         index += size
         family_n += 1
         father_last = rng.choice(LAST_NAMES)
-        two_parents = rng.random() < 0.78
+        two_parents = rng.random() < 0.85
         separated = two_parents and rng.random() < 0.25
         mother_last = rng.choice(LAST_NAMES) if separated or rng.random() < 0.3 else father_last
         parents = []
