@@ -132,3 +132,27 @@ def test_dry_run_reports_and_changes_nothing(years, capsys):
     assert "Classes archived: 1" in out and "Accounts deactivated: 1" in out and "Dry run" in out
     assert not ClassPage.objects.filter(archived_at__isnull=False).exists()
     assert fresh(years["leaving"]).is_active
+
+
+def test_next_years_import_creates_new_classes_beside_last_years_and_families_keep_their_account(tmp_path):
+    from ent_pages.models import Enrolment, Guardian
+    from ent_pages.registry.generator import generate_city
+    from ent_pages.registry.importer import import_city
+
+    with at(2027, 6, 1):
+        generate_city(tmp_path / "old", schools=2, pupils=60, seed=4, year=OLD)
+        import_city(tmp_path / "old")
+        guardian = Guardian.objects.order_by("pk").first()
+        guardian.user = UserFactory(username="famille@example.org")
+        guardian.save()
+        old_classes = set(ClassPage.objects.values_list("pk", flat=True))
+    with at(2027, 8, 25):
+        generate_city(tmp_path / "new", schools=2, pupils=60, seed=4, year=NEW)
+        report = import_city(tmp_path / "new")
+        rollover_year(NEW, visible_until=VISIBLE_UNTIL)
+    assert report.counts["classes"]["created"] == len(old_classes)
+    new_classes = ClassPage.objects.exclude(pk__in=old_classes)
+    assert all(c.teachers_group_id and c.slug.endswith(NEW) for c in new_classes)
+    assert Enrolment.objects.filter(school_year=OLD).count() == Enrolment.objects.filter(school_year=NEW).count() == 60
+    assert ClassPage.objects.filter(pk__in=old_classes, archived_at__isnull=False).count() == len(old_classes)
+    assert User.objects.get(username="famille@example.org").is_active
