@@ -38,12 +38,12 @@ def add_children(parent, pages):
 
     Same result as calling ``parent.add_child(instance=page)`` for each page — treebeard paths after
     the last existing child, the parent's ``numchild``, Wagtail's ``url_path``, locale and draft title,
-    ``post_save`` for every page — but the parent row is locked and updated once, pages are not
-    re-validated (the caller validated titles and unique slugs), the search index is written in one
-    bulk call per backend instead of one task per page, and the reference index is skipped: a new
-    school or class page holds no reference (no rich text, image or link yet). Call inside a
-    transaction; role groups are created by the post_save signal, or in bulk inside
-    ``roles.deferred_groups()``.
+    a "created" history entry, ``post_save(created=True)`` for every page — but with bulk inserts
+    (the pages all have the same type): the parent row is locked and updated once, pages are not
+    re-validated (the caller validated titles and unique slugs), ``pre_save`` is not sent, the search
+    index is written in one bulk call per backend, and the reference index is skipped: a new school
+    or class page holds no reference yet (no rich text, image or link). Call inside a transaction;
+    role groups come from the post_save signal, or in bulk inside ``roles.deferred_groups()``.
     """
     if not pages:
         return pages
@@ -76,10 +76,13 @@ def bulk_indexing(model):
 
 def _add_children(parent, pages):
     from django.contrib.contenttypes.models import ContentType
+    from django.db import router
     from django.db.models import F
     from django.utils import timezone
     from wagtail.models import Page, PageLogEntry
 
+    model = type(pages[0])
+    db = router.db_for_write(model)
     parent = Page.objects.select_for_update().get(pk=parent.pk)
     last = parent.get_last_child()
     position = Page._str2int(last.path[-Page.steplen:]) if last else 0
@@ -94,11 +97,19 @@ def _add_children(parent, pages):
         page.draft_title = page.title
         page.live, page.has_unpublished_changes = True, False
         page.first_published_at = page.last_published_at = now
+    # Multi-table inheritance: the wagtailcore_page rows in one bulk insert, then the specific rows.
+    page_fields = [f.attname for f in Page._meta.concrete_fields if not f.primary_key]
+    bases = Page.objects.using(db).bulk_create([Page(**{name: getattr(p, name) for name in page_fields}) for p in pages])
+    for page, base in zip(pages, bases, strict=True):
+        page.pk = page.page_ptr_id = base.pk
+        page._state.adding, page._state.db = False, db
         page._cached_parent_obj = parent
-        page.save(clean=False, log_action=None)
+    model._base_manager.using(db)._insert(pages, fields=model._meta.local_concrete_fields, using=db)
     Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + len(pages))
+    for page in pages:
+        post_save.send(sender=model, instance=page, created=True, update_fields=None, raw=False, using=db)
     # The "created" entries of the pages' history, which save() would write one at a time.
-    content_type = ContentType.objects.get_for_model(type(pages[0]), for_concrete_model=False)
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
     PageLogEntry.objects.bulk_create([
         PageLogEntry(content_type=content_type, page_id=page.pk, label=page.get_admin_display_title(),
                      action="wagtail.create", timestamp=now, data={})

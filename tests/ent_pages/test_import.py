@@ -166,3 +166,21 @@ def test_all_errors_are_listed_and_the_command_fails(city_dir, capsys):
         call_command("import_city", str(city_dir))
     err = capsys.readouterr().err
     assert "not a date" in err and "unknown UAI" in err and "photo authorisation" in err
+
+
+def test_imported_pages_form_a_valid_tree_and_are_served_searched_and_edited(city_dir, client):
+    from wagtail.models import Page, PageLogEntry
+
+    import_city(city_dir)
+    assert Page.find_problems() == ([], [], [], [], [])
+    class_page = ClassPage.objects.order_by("path").last()
+    assert class_page.get_parent().specific.numchild == ClassPage.objects.child_of(class_page.get_parent()).count()
+    assert PageLogEntry.objects.filter(page=class_page, action="wagtail.create").exists()
+    assert class_page.pk in {p.pk for p in ClassPage.objects.search(class_page.title)}
+    teacher = class_page.teaching_assignments.first().user
+    client.force_login(teacher)
+    assert client.get(class_page.url).status_code == 200
+    assert client.get(f"/admin/pages/{class_page.pk}/edit/").status_code == 200
+    # A class created later by hand lands after the imported ones.
+    extra = class_page.get_parent().add_child(instance=ClassPage(title="ULIS", slug="ulis", levels=["CP"]))
+    assert extra.path > class_page.path and extra.teachers_group_id
