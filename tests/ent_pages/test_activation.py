@@ -7,6 +7,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from ent_pages import activation
 from ent_pages.models import ActivationCode, User
@@ -43,6 +44,7 @@ def test_codes_are_four_groups_without_ambiguous_characters_and_stored_only_as_a
     assert not set(code) & set("01OIL")
     stored = ActivationCode.objects.get(guardian=guardian_without_account)
     assert stored.digest == activation.digest(code) and activation.normalize(code) not in stored.digest
+    assert stored.digest == salted_hmac("preau.activation-code", activation.normalize(code), algorithm="sha256").hexdigest()
     assert len(activation.ALPHABET) ** activation.CODE_LENGTH >= 2**60
     assert stored.expires_at.date() == (timezone.now() + timedelta(days=90)).date()
 
