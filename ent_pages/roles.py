@@ -172,7 +172,9 @@ def desired_group_ids(user):
             wanted.add(clae)
         elif role == Role.CITY_EDITOR:
             wanted.add(city_editors_group().pk)
-    wanted |= set(user.teaching_assignments.values_list("class_page__teachers_group", flat=True))
+    # Archived classes (ent_pages.rollover) give no group: read-only, and a teacher's groups stay few.
+    wanted |= set(user.teaching_assignments.filter(class_page__archived_at__isnull=True)
+                  .values_list("class_page__teachers_group", flat=True))
     wanted.discard(None)
     return wanted
 
@@ -207,7 +209,7 @@ def sync_groups(user_ids):
                  Role.CITY_EDITOR: editors}.get(role)
         if group:
             wanted[user_id].add(group)
-    for user_id, group in TeachingAssignment.objects.filter(user_id__in=user_ids).values_list(
+    for user_id, group in TeachingAssignment.objects.filter(user_id__in=user_ids, class_page__archived_at__isnull=True).values_list(
         "user_id", "class_page__teachers_group"
     ):
         if group:

@@ -80,8 +80,10 @@ def rollover_year(new_year, *, dry_run=False, visible_until=None, force=False) -
         report.archived_classes = list(to_archive.values_list("pk", flat=True))
         groups = list(to_archive.exclude(teachers_group=None).values_list("teachers_group", flat=True))
         to_archive.update(archived_at=now, family_visible_until=visible_until)
-        # Read-only for their teachers: their group keeps no permission on the archived class.
+        # Read-only for their teachers: their group keeps no permission on the archived class, and no
+        # member (teachers still see the class through their teaching assignment, see ent_pages.access).
         GroupPagePermission.objects.filter(page__in=report.archived_classes, group__in=groups).delete()
+        User.groups.through.objects.filter(group__in=groups).delete()
 
         needed = needed_account_ids(new_year, today)
         accounts = dict(managed_accounts().values_list("pk", "is_active"))

@@ -67,6 +67,7 @@ def test_archived_class_is_read_only_for_its_teachers_who_still_see_it(years):
     assert report.archived_classes == [old.pk] and old.archived_at and old.family_visible_until == VISIBLE_UNTIL
     assert not policy.can_edit(fresh(teacher), old)
     assert policy.can_view(fresh(teacher), old)
+    assert not fresh(teacher).groups.filter(pk=old.teachers_group_id).exists()
     assert not ClassPage.objects.get(pk=years["new"].pk).archived_at
 
 
