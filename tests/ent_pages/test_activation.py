@@ -175,3 +175,12 @@ def test_login_is_locked_after_ten_failures(client):
     locked = client.post(url, {"username": "papa@example.org", "password": PASSWORD})
     assert locked.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def test_activation_page_and_request_take_few_queries(client, class_page, django_assert_max_num_queries):
+    guardian, _pupils = family(class_page)
+    code = code_for(guardian)
+    with django_assert_max_num_queries(2):
+        assert client.get(URL).status_code == 200
+    with django_assert_max_num_queries(25):
+        assert client.post(URL, form(code)).status_code == 302

@@ -184,3 +184,9 @@ def test_imported_pages_form_a_valid_tree_and_are_served_searched_and_edited(cit
     # A class created later by hand lands after the imported ones.
     extra = class_page.get_parent().add_child(instance=ClassPage(title="ULIS", slug="ulis", levels=["CP"]))
     assert extra.path > class_page.path and extra.teachers_group_id
+
+
+def test_reimport_costs_a_fixed_number_of_queries_whatever_the_number_of_pupils(city_dir, django_assert_max_num_queries):
+    import_city(city_dir)
+    with django_assert_max_num_queries(40):
+        assert not import_city(city_dir).changed
