@@ -8,6 +8,7 @@ by ``;`` (sometimes ``,``). Headers are matched without case, accents or extra s
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import unicodedata
@@ -21,6 +22,7 @@ from django.core.validators import validate_email
 BOM = b"\xef\xbb\xbf"
 
 
+@functools.lru_cache(maxsize=8192)
 def fold(value: str) -> str:
     """Lowercase, without accents, single spaces: how headers and enumerations are compared."""
     value = unicodedata.normalize("NFKD", value or "")
@@ -148,9 +150,21 @@ def split_list(value: str, pattern=r"[|,;]") -> list[str]:
     return [item.strip() for item in re.split(pattern, value or "") if item.strip()]
 
 
+_EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
 def valid_email(value: str) -> bool:
+    """Django's email validation, after a cheap shape check (tens of thousands of rows)."""
+    if not _EMAIL_SHAPE.match(value):
+        return False
+    local, _at, domain = value.rpartition("@")
+    return bool(validate_email.user_regex.match(local)) and len(local) <= 64 and _validate_email_cached(domain)
+
+
+@functools.lru_cache(maxsize=4096)
+def _validate_email_cached(domain: str) -> bool:
     try:
-        validate_email(value)
+        validate_email(f"x@{domain}")
     except ValidationError:
         return False
     return True

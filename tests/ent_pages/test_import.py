@@ -127,6 +127,8 @@ BAD_ROWS = {
     "class not in classes file": ("eleves.csv", "ELV9999999;Durand;Léa;01/02/2019;{uai};CM2 Z;Oui", "is not in classes.csv"),
     "unknown pupil of a guardian": ("responsables.csv", "RL9999999;Durand;Anne;;;Mère;ELV9999998", "unknown pupil id"),
     "unknown teacher": ("classes.csv", "{uai};CM2 Z;CM2;{year};AG999999", "unknown teacher id"),
+    "bad email": ("responsables.csv", "RL9999999;Durand;Anne;anne@@exemple;;Mère;{pupil}", "invalid email"),
+    "unknown role": ("personnels.csv", "AG999999;Durand;Anne;;{uai};Cuisinière;", "unknown role"),
 }
 
 
@@ -137,7 +139,7 @@ def test_a_bad_row_names_file_and_line_and_leaves_the_database_as_it_was(city_di
     name, template, message = BAD_ROWS[kind]
     first = read_csv(city_dir / "eleves.csv")[1].split(";")
     year = read_csv(city_dir / "classes.csv")[1].split(";")[3]
-    line = ";".join(first) if template is None else template.format(uai=first[4], label=first[5], year=year)
+    line = ";".join(first) if template is None else template.format(uai=first[4], label=first[5], year=year, pupil=first[0])
     number = _add_line(city_dir / name, line)
     # A change elsewhere that must not be written either.
     lines = read_csv(city_dir / "ecoles.csv")
