@@ -115,6 +115,8 @@ def redeem(code_row, *, user=None, email=None, password=None):
     if locked is None:
         raise ActivationRefused
     guardian = code_row.guardian
+    if guardian is not None and guardian.user_id and (user is None or guardian.user_id != user.pk):
+        raise ActivationRefused  # the record already belongs to an account: a code never moves it
     if code_row.user_id:  # a member of staff choosing their login and password
         account = code_row.user
         if user is not None and user.pk != account.pk:

@@ -11,7 +11,14 @@ from django.utils.crypto import salted_hmac
 
 from ent_pages import activation
 from ent_pages.models import ActivationCode, User
-from tests.factories import ClassPageFactory, EnrolmentFactory, GuardianFactory, GuardianshipFactory, PupilFactory
+from tests.factories import (
+    ClassPageFactory,
+    EnrolmentFactory,
+    GuardianFactory,
+    GuardianshipFactory,
+    PupilFactory,
+    make_parent,
+)
 
 pytestmark = pytest.mark.django_db
 URL = "/activation/"
@@ -184,3 +191,13 @@ def test_activation_page_and_request_take_few_queries(client, class_page, django
         assert client.get(URL).status_code == 200
     with django_assert_max_num_queries(25):
         assert client.post(URL, form(code)).status_code == 302
+
+
+def test_a_code_never_moves_a_guardian_record_that_already_has_an_account(client, class_page):
+    owner, pupil = make_parent(class_page)
+    guardian = owner.guardian_records.get()
+    code = code_for(guardian)
+    response = client.post(URL, form(code, email="intrus@example.org"))
+    assert response.status_code == 400
+    guardian.refresh_from_db()
+    assert guardian.user == owner and not User.objects.filter(username="intrus@example.org").exists()
