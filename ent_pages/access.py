@@ -9,7 +9,8 @@ Rules (see docs/access.md):
 - Below a school, each direct child of the school is a *section*. A class section (a ClassPage
   and its subtree) is visible to the guardians of pupils enrolled in it this school year, to its
   teachers, to the school's directors and to explicit grants (django-guardian permission
-  ``ent_pages.view_class_content`` on the class). Any other section (CLAE space, school news) is
+  ``ent_pages.view_class_content`` on the class). After the year rollover, an archived class stays
+  visible to its families until its ``family_visible_until`` date. Any other section (CLAE space, school news) is
   for the members of the school: its families, its staff.
 - Editing is Wagtail's page permissions, which ent_pages.roles keeps in sync with assignments.
 
@@ -82,9 +83,8 @@ class AccessPolicy:
 
         if user.is_superuser:
             return Scope(superuser=True)
-        year = current_school_year()
         class_paths = set(
-            Enrolment.objects.filter(pupil__guardianships__guardian__user=user, school_year=year)
+            Enrolment.objects.filter(self.family_enrolments(), pupil__guardianships__guardian__user=user)
             .values_list("class_page__path", flat=True)
         )
         class_paths |= set(TeachingAssignment.objects.filter(user=user).values_list("class_page__path", flat=True))
@@ -103,6 +103,14 @@ class AccessPolicy:
             member_school_paths=frozenset(member_schools),
             director_school_paths=frozenset(director_schools),
         )
+
+    @staticmethod
+    def family_enrolments():
+        """The enrolments that open a class to a family: this school year's, and last year's while the
+        archived class stays visible to its families (ClassPage.family_visible_until, set by the rollover)."""
+        from django.utils import timezone
+
+        return Q(school_year=current_school_year()) | Q(class_page__family_visible_until__gte=timezone.localdate())
 
     def _granted_class_paths(self, user, class_model):
         """Explicit grants (a substitute teacher...) held in django-guardian, for the user or their groups."""

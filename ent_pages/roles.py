@@ -9,6 +9,9 @@ and documents when they are created (linked by ent_pages.models.PageCollection, 
 policy reads), and the role group that edits the page may add, change and choose files there.
 """
 
+import threading
+from contextlib import contextmanager
+
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
@@ -89,10 +92,93 @@ def _ensure_group(current, name):
     return current
 
 
+_deferred = threading.local()
+
+
+@contextmanager
+def deferred_groups():
+    """Within this block, new schools and classes get their groups at the end, in bulk (imports)."""
+    if getattr(_deferred, "pages", None) is not None:
+        yield
+        return
+    _deferred.pages = []
+    try:
+        yield
+        ensure_groups_bulk(_deferred.pages)
+    finally:
+        _deferred.pages = None
+
+
+def _defer(page):
+    pages = getattr(_deferred, "pages", None)
+    if pages is None:
+        return False
+    pages.append(page)
+    return True
+
+
+@transaction.atomic
+def ensure_groups_bulk(pages):
+    """ensure_school_groups / ensure_class_groups for many new pages in a handful of queries."""
+    from .models import ClassPage, SchoolPage
+
+    wanted = []  # (page, attribute, group name)
+    for page in pages:
+        if isinstance(page, SchoolPage):
+            if page.directors_group_id is None:
+                wanted.append((page, "directors_group", _("School %(uai)s — direction") % {"uai": page.uai}))
+            if page.clae_group_id is None:
+                wanted.append((page, "clae_group", _("School %(uai)s — CLAE") % {"uai": page.uai}))
+        elif isinstance(page, ClassPage) and page.teachers_group_id is None:
+            name = _("Class %(id)s — %(label)s — teachers") % {"id": page.pk, "label": page.title[:100]}
+            wanted.append((page, "teachers_group", name))
+    names = [name for _page, _attr, name in wanted]
+    existing = {g.name: g for g in Group.objects.filter(name__in=names)}
+    Group.objects.bulk_create([Group(name=n) for n in names if n not in existing], batch_size=1000)
+    groups = {g.name: g for g in Group.objects.filter(name__in=names)}
+    access = _admin_access()
+    through = Group.permissions.through
+    through.objects.bulk_create(
+        [through(group_id=groups[n].pk, permission_id=access.pk) for n in names], ignore_conflicts=True, batch_size=1000
+    )
+    page_permissions = _page_permissions(EDITOR_PAGE_PERMISSIONS)
+    grants = []
+    for page, attr, name in wanted:
+        group = groups[name]
+        setattr(page, attr, group)
+        if attr != "clae_group":  # the CLAE group edits its own section, not the school page
+            grants += [GroupPagePermission(group=group, page_id=page.pk, permission=p) for p in page_permissions]
+    GroupPagePermission.objects.bulk_create(grants, ignore_conflicts=True, batch_size=1000)
+    schools = [p for p in pages if isinstance(p, SchoolPage)]
+    classes = [p for p in pages if isinstance(p, ClassPage)]
+    if schools:
+        SchoolPage.objects.bulk_update(schools, ["directors_group", "clae_group"], batch_size=500)
+    if classes:
+        ClassPage.objects.bulk_update(classes, ["teachers_group"], batch_size=500)
+    # Their file collections (private media): one per page, schools first so classes nest below.
+    for school in sorted(schools, key=lambda p: p.path):
+        collection, created = ensure_page_collection(school, f"{school.title} ({school.uai})")
+        if created:
+            grant_collection_permissions(school.directors_group, collection)
+    school_collections = {}
+    for class_page in sorted(classes, key=lambda p: p.path):
+        school_path = class_page.path[: -class_page.steplen]
+        if school_path not in school_collections:
+            school = SchoolPage.objects.filter(path=school_path).first()
+            school_collections[school_path] = page_collection(school) if school is not None else None
+        collection, created = ensure_page_collection(
+            class_page, f"{class_page.title} ({class_page.school_year})", parent_collection=school_collections[school_path]
+        )
+        if created:
+            grant_collection_permissions(class_page.teachers_group, collection)
+
+
 @transaction.atomic
 def ensure_school_groups(school):
     from .models import SchoolPage
 
+    if _defer(school):
+        return
     directors = _ensure_group(school.directors_group, _("School %(uai)s — direction") % {"uai": school.uai})
     clae = _ensure_group(school.clae_group, _("School %(uai)s — CLAE") % {"uai": school.uai})
     if school.directors_group_id != directors.pk or school.clae_group_id != clae.pk:
@@ -113,6 +199,8 @@ def ensure_school_groups(school):
 def ensure_class_groups(class_page):
     from .models import ClassPage
 
+    if _defer(class_page):
+        return
     teachers = _ensure_group(
         class_page.teachers_group,
         _("Class %(id)s — %(label)s — teachers") % {"id": class_page.pk, "label": class_page.title[:100]},
@@ -173,7 +261,9 @@ def desired_group_ids(user):
             wanted.add(clae)
         elif role == Role.CITY_EDITOR:
             wanted.add(city_editors_group().pk)
-    wanted |= set(user.teaching_assignments.values_list("class_page__teachers_group", flat=True))
+    # Archived classes (ent_pages.rollover) give no group: read-only, and a teacher's groups stay few.
+    wanted |= set(user.teaching_assignments.filter(class_page__archived_at__isnull=True)
+                  .values_list("class_page__teachers_group", flat=True))
     wanted.discard(None)
     return wanted
 
@@ -205,3 +295,36 @@ def ensure_all_page_collections():
         created += page_collection(class_page) is None
         ensure_class_groups(class_page)
     return created
+@transaction.atomic
+def sync_groups(user_ids):
+    """sync_user_groups for many users at once (imports): four queries whatever their number."""
+    from .models import Role, StaffAssignment, TeachingAssignment, User
+
+    user_ids = set(user_ids)
+    if not user_ids:
+        return
+    managed = managed_group_ids()
+    editors = city_editors_group().pk
+    wanted = {pk: set() for pk in user_ids}
+    for user_id, role, directors, clae in StaffAssignment.objects.filter(user_id__in=user_ids).values_list(
+        "user_id", "role", "school__directors_group", "school__clae_group"
+    ):
+        group = {Role.DIRECTOR: directors, Role.CLAE_DIRECTOR: clae, Role.CLAE_ANIMATOR: clae,
+                 Role.CITY_EDITOR: editors}.get(role)
+        if group:
+            wanted[user_id].add(group)
+    for user_id, group in TeachingAssignment.objects.filter(user_id__in=user_ids, class_page__archived_at__isnull=True).values_list(
+        "user_id", "class_page__teachers_group"
+    ):
+        if group:
+            wanted[user_id].add(group)
+    through = User.groups.through
+    current = set(through.objects.filter(user_id__in=user_ids, group_id__in=managed).values_list("user_id", "group_id"))
+    desired = {(u, g) for u, groups in wanted.items() for g in groups}
+    through.objects.bulk_create([through(user_id=u, group_id=g) for u, g in desired - current], batch_size=2000)
+    stale = sorted(current - desired)
+    for start in range(0, len(stale), 200):
+        query = Q()
+        for u, g in stale[start:start + 200]:
+            query |= Q(user_id=u, group_id=g)
+        through.objects.filter(query).delete()

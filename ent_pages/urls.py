@@ -42,4 +42,5 @@ urlpatterns = [
     path("fichiers/images/<int:image_id>/<str:filename>", media_views.rendition, name="private_rendition"),
     path("fichiers/originaux/<int:image_id>/<str:filename>", media_views.image_original, name="private_image_original"),
     path("fichiers/documents/<int:document_id>/<str:filename>", media_views.document, name="private_document"),
+    path("activation/", views.activation, name="activation"),
 ]

@@ -1,9 +1,17 @@
-"""Family and staff pages outside the page tree: "my space" (the landing page after login)."""
+"""Family and staff pages outside the page tree: "my space" (the landing page after login), activation."""
 
+from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
 
+from . import activation as activation_codes
 from .access import policy
+from .forms import CODE_REFUSED, ActivationCodeForm, ActivationForm
 from .models import ClassPage, Guardianship, SchoolPage
 from .school_year import current_school_year
 
@@ -30,3 +38,48 @@ def my_space(request):
         "ent_pages/my_space.html",
         {"children": child_rows, "classes": classes, "schools": schools.order_by("title"), "school_year": year},
     )
+
+
+@sensitive_post_parameters("password1", "password2", "code")
+@csrf_protect
+@never_cache
+def activation(request):
+    """/activation/: a code from a letter becomes an account, or joins the account of a logged-in parent.
+
+    Wrong, expired and used codes get the same message; failures count for django-axes, per client
+    address and per account, and a throttled client is refused before the code is even looked at.
+    """
+    logged_in = request.user.is_authenticated
+    form_class = ActivationCodeForm if logged_in else ActivationForm
+    form = form_class(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        email = request.POST.get("email", "")
+        if activation_codes.is_throttled(request, email):
+            return render(request, "ent_pages/accounts/activation.html",
+                          {"form": form_class(), "throttled": True, "logged_in": logged_in}, status=429)
+        if form.is_valid():
+            code_row = activation_codes.find_usable(form.cleaned_data["code"])
+            account = None
+            if code_row is not None:
+                try:
+                    account = activation_codes.redeem(
+                        code_row, user=request.user if logged_in else None,
+                        email=form.cleaned_data.get("email"), password=form.cleaned_data.get("password1"),
+                    )
+                except activation_codes.ActivationRefused:
+                    account = None
+            if account is None:
+                activation_codes.record_failure(request, email)
+                form.add_error("code", CODE_REFUSED)
+                status = 400
+            else:
+                policy.forget(request.user)
+                if not logged_in:
+                    login(request, account, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, _("Your account is ready: here are your children's classes.") if not logged_in
+                                 else _("The child has been added to your account."))
+                return redirect("ent_pages:my_space")
+        else:
+            status = 400
+    return render(request, "ent_pages/accounts/activation.html", {"form": form, "logged_in": logged_in}, status=status)

@@ -1,9 +1,11 @@
+from .accounts import ActivationCode
 from .media import PageCollection, PrivateDocument, PrivateImage, PrivateRendition
 from .pages import CityHomePage, ClassPage, SchoolKind, SchoolPage
 from .people import Enrolment, Guardian, Guardianship, Pupil, Relationship, Role, StaffAssignment, TeachingAssignment
 from .users import User
 
 __all__ = [
+    "ActivationCode",
     "CityHomePage",
     "ClassPage",
     "Enrolment",

@@ -115,6 +115,17 @@ class ClassPage(Page):
 
     teachers_group = models.ForeignKey(Group, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+")
 
+    # Set by the import and the year rollover (ent_pages.registry, ent_pages.rollover), never by hand.
+    registry_label = models.CharField(
+        _("registry label"), max_length=100, blank=True, editable=False,
+        help_text=_("The class label in the school registry, which the import matches on."),
+    )
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
+    family_visible_until = models.DateField(
+        _("visible to families until"), null=True, blank=True, editable=False,
+        help_text=_("After its year, an archived class stays visible to its families until this date."),
+    )
+
     content_panels = Page.content_panels + [
         MultiFieldPanel([FieldPanel("levels"), FieldPanel("school_year")], heading=_("Class")),
         FieldPanel("welcome"),

@@ -17,6 +17,9 @@ class Pupil(models.Model):
     external_id = models.CharField(_("registry id"), max_length=64, unique=True)
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
+    #: The photo authorisation column of the registry export (ONDE): seeds the child's image consent
+    #: (périscolaire). None when the registry does not say.
+    photo_consent_from_registry = models.BooleanField(_("photo authorisation (registry)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("pupil")

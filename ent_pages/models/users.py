@@ -14,6 +14,9 @@ class User(AbstractUser):
         _("registry id"), max_length=64, unique=True, null=True, blank=True,
         help_text=_("Identifier of a member of staff in the city's registry."),
     )
+    #: Set by the year rollover when the account has no child or assignment left in the city;
+    #: the account is deleted three months later (ent_pages.rollover).
+    deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("user")

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "guardian",
+    "axes",
     "django_filters",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -52,6 +53,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into a 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "preau.urls"
@@ -84,9 +87,12 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "ent_pages.User"
-# ModelBackend first: Wagtail's page permissions and Django's groups; guardian's backend answers
-# object permissions (explicit grants), which the access policy consults.
+# django-axes' standalone backend comes first, as axes requires: it only refuses logins from a
+# locked-out address or username and answers no permission question, so ModelBackend is still the
+# first backend that decides permissions (Wagtail's page permissions and Django's groups);
+# guardian's backend answers object permissions (explicit grants), which the access policy consults.
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -101,6 +107,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "ent_pages.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
 ]
+
+# Login throttling (django-axes): 10 failures lock the client address, and separately the username,
+# for 15 minutes. Wrong activation codes count as failures too (ent_pages.activation).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_TEMPLATE = "ent_pages/accounts/locked_out.html"
+# Behind the production reverse proxy, set AXES_IPWARE_PROXY_COUNT so the client address is the real one.
+AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_IPWARE_PROXY_COUNT"]) if os.environ.get("AXES_IPWARE_PROXY_COUNT") else None
+
+# Activation codes printed on the families' letters (ent_pages.activation).
+PREAU_ACTIVATION_CODE_DAYS = int(os.environ.get("PREAU_ACTIVATION_CODE_DAYS", "90"))
+# Year rollover (ent_pages.rollover): archived classes stay visible to their families this many days;
+# deactivated accounts are deleted this many days later (the CNIL's three months for ENTs).
+PREAU_ARCHIVED_CLASS_FAMILY_DAYS = int(os.environ.get("PREAU_ARCHIVED_CLASS_FAMILY_DAYS", "60"))
+PREAU_DEACTIVATED_ACCOUNT_DAYS = int(os.environ.get("PREAU_DEACTIVATED_ACCOUNT_DAYS", "92"))
 
 LOGIN_URL = "ent_pages:login"
 LOGIN_REDIRECT_URL = "ent_pages:my_space"

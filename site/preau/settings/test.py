@@ -23,3 +23,6 @@ STORAGES = {  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Ids repeat across test transactions: remembered file decisions are tested explicitly only.
 PREAU_MEDIA_ACCESS_CACHE_SECONDS = 0
+# django-axes refuses authenticate() without a request (the test client's login()); the throttle
+# tests switch it on with override_settings(AXES_ENABLED=True).
+AXES_ENABLED = False

@@ -1,0 +1,67 @@
+"""Admin views for directors and teachers: activation letters and who has activated, per class or school.
+
+Reached from the page listing and the page header of a class or a school (ent_pages.wagtail_hooks).
+Allowed to whoever may edit that page (the class's teachers, the school's directors), as the access
+policy says.
+"""
+
+import csv
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from wagtail.models import Page
+
+from . import letters
+from .access import policy
+from .models import ClassPage, SchoolPage
+
+
+def _page(request, page_id):
+    page = get_object_or_404(Page, pk=page_id).specific
+    if not isinstance(page, ClassPage | SchoolPage):
+        raise Http404
+    if not policy.can_edit(request.user, page):
+        raise PermissionDenied
+    return page
+
+
+@require_http_methods(["GET", "POST"])
+def activation_letters(request, page_id):
+    """GET: say how many codes will be renewed; POST: renew them and download the PDF."""
+    page = _page(request, page_id)
+    if request.method == "POST":
+        pdf, _count = letters.generate(page)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        filename = f"lettres-activation-{slugify(page.get_parent().title)}-{page.slug}.pdf"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+    recipients = letters.recipients_for(page)
+    return TemplateResponse(request, "ent_pages/admin/activation_letters.html", {
+        "page": page, "recipients": recipients, "header_title": _("Activation letters"),
+    })
+
+
+def activation_report(request, page_id):
+    """Who has activated their account, per guardian; ?format=csv for a spreadsheet."""
+    page = _page(request, page_id)
+    rows = letters.activation_status(page)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="activations-{page.slug}.csv"'
+        response["Cache-Control"] = "private, no-store"
+        response.write("\ufeff")  # BOM: spreadsheets then read the accents right
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow([_("Last name"), _("First name"), _("Children"), _("Account activated")])
+        for row in rows:
+            children = ", ".join(f"{first} ({title})" for first, title in row.children)
+            writer.writerow([row.last_name, row.first_name, children, _("yes") if row.activated else _("no")])
+        return response
+    return TemplateResponse(request, "ent_pages/admin/activation_report.html", {
+        "page": page, "rows": rows, "activated": sum(r.activated for r in rows), "header_title": _("Account activations"),
+    })

@@ -1,0 +1,621 @@
+"""Import the city's registry: schools, classes, pupils, enrolments, guardians and staff.
+
+Two phases. ``parse_city`` reads and validates every file and collects every error as
+``file:line: what is wrong``; nothing touches the database. ``CityImporter.run`` then writes
+everything in one transaction, keyed on UAI and registry ids (never on names), with bulk queries:
+existing rows are loaded once into dictionaries and compared in Python.
+
+Schools and classes are created through the page tree (``add_child``), so the foundation's signals
+give them their role groups and page permissions (ent_pages.roles).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.text import slugify
+from tqdm import tqdm
+
+from .. import roles
+from ..levels import LEVEL_ORDER, sort_levels
+from ..models import (
+    ClassPage,
+    Enrolment,
+    Guardian,
+    Guardianship,
+    Pupil,
+    Relationship,
+    Role,
+    SchoolKind,
+    SchoolPage,
+    StaffAssignment,
+    TeachingAssignment,
+    User,
+)
+from ..school_year import SCHOOL_YEAR_RE
+from ..tree import add_children, ensure_city_home
+from ..validators import UAI_RE, normalize_uai
+from .files import Column, fold, parse_date, parse_yes_no, read_rows, split_list, valid_email
+
+BATCH = 2000
+
+SCHOOLS_FILE = "ecoles.csv"
+CLASSES_FILE = "classes.csv"
+PUPILS_FILE = "eleves.csv"
+GUARDIANS_FILE = "responsables.csv"
+STAFF_FILE = "personnels.csv"
+
+SCHOOL_COLUMNS = [
+    Column("uai", "UAI", aliases=("Code UAI", "RNE", "Numéro UAI")),
+    Column("name", "Nom", aliases=("Nom de l'école", "Appellation")),
+    Column("kind", "Type", aliases=("Type d'école", "Nature")),
+    Column("address", "Adresse", required=False),
+    Column("phone", "Téléphone", required=False),
+    Column("email", "Courriel", required=False, aliases=("Email", "Mél", "Mail")),
+]
+CLASS_COLUMNS = [
+    Column("uai", "UAI", aliases=("Code UAI", "RNE")),
+    Column("label", "Classe", aliases=("Libellé classe", "Libellé")),
+    Column("levels", "Niveaux", aliases=("Niveau",)),
+    Column("year", "Année scolaire", aliases=("Année",)),
+    Column("teachers", "Enseignants", required=False, aliases=("Identifiants enseignants",)),
+]
+PUPIL_COLUMNS = [
+    Column("id", "Identifiant", aliases=("INE", "Identifiant élève", "Numéro élève")),
+    Column("last_name", "Nom", aliases=("Nom de famille",)),
+    Column("first_name", "Prénom"),
+    Column("birth_date", "Date de naissance"),
+    Column("uai", "UAI", aliases=("Code UAI", "RNE")),
+    Column("class", "Classe", aliases=("Libellé classe",)),
+    Column("photo", "Autorisation photo", aliases=("Droit à l'image", "Autorisation de photographier")),
+]
+GUARDIAN_COLUMNS = [
+    Column("id", "Identifiant", aliases=("Identifiant responsable",)),
+    Column("last_name", "Nom", aliases=("Nom de famille",)),
+    Column("first_name", "Prénom"),
+    Column("email", "Courriel", required=False, aliases=("Email", "Mél", "Mail")),
+    Column("phone", "Téléphone", required=False, aliases=("Téléphone portable", "Portable")),
+    Column("relationship", "Lien", aliases=("Lien de parenté", "Qualité")),
+    Column("pupils", "Élèves", aliases=("Identifiants élèves", "Enfants")),
+]
+STAFF_COLUMNS = [
+    Column("id", "Identifiant", aliases=("Identifiant agent", "Matricule")),
+    Column("last_name", "Nom", aliases=("Nom de famille",)),
+    Column("first_name", "Prénom"),
+    Column("email", "Courriel", required=False, aliases=("Email", "Mél", "Mail")),
+    Column("uai", "UAI", aliases=("Code UAI", "RNE")),
+    Column("role", "Fonction", aliases=("Rôle",)),
+    Column("classes", "Classes", required=False),
+]
+
+
+def parse_kind(value):
+    folded = fold(value)
+    for kind in (SchoolKind.MATERNELLE, SchoolKind.PRIMAIRE, SchoolKind.ELEMENTAIRE):
+        if kind.value in folded:
+            return kind.value
+    return None
+
+
+def parse_role(value):
+    folded = fold(value)
+    if "clae" in folded or "alae" in folded or "periscolaire" in folded:
+        if folded.startswith(("direct", "respons")):
+            return Role.CLAE_DIRECTOR
+        if folded.startswith("anim"):
+            return Role.CLAE_ANIMATOR
+        return None
+    if folded.startswith("direct"):
+        return Role.DIRECTOR
+    if folded.startswith(("enseign", "professeur", "adjoint")):
+        return Role.TEACHER
+    if folded.startswith("anim"):
+        return Role.CLAE_ANIMATOR
+    return None
+
+
+def parse_relationship(value):
+    folded = fold(value)
+    if folded.startswith("mere"):
+        return Relationship.MOTHER
+    if folded.startswith("pere"):
+        return Relationship.FATHER
+    if folded.startswith(("tuteur", "tutrice")):
+        return Relationship.GUARDIAN
+    return Relationship.OTHER
+
+
+def parse_levels(value):
+    tokens = [t.upper() for t in re.split(r"[\s/|,+-]+", value or "") if t]
+    if not tokens or any(t not in LEVEL_ORDER for t in tokens):
+        return None
+    return sort_levels(tokens)
+
+
+# ---------------------------------------------------------------------------------- parsed city
+@dataclass
+class City:
+    """The registry as read from the files, validated: plain Python, nothing from the database."""
+
+    year: str = ""
+    schools: dict = field(default_factory=dict)  # uai -> dict
+    classes: dict = field(default_factory=dict)  # (uai, label) -> dict(levels, teachers)
+    pupils: dict = field(default_factory=dict)  # id -> dict(first_name, last_name, uai, label, photo)
+    guardians: dict = field(default_factory=dict)  # id -> dict(..., relationship, pupils)
+    staff: dict = field(default_factory=dict)  # id -> dict(first_name, last_name, email, assignments set, classes set)
+    errors: list = field(default_factory=list)
+
+
+def parse_city(directory: Path) -> City:
+    """Read and validate the five files; every problem is an error ``file:line: message``."""
+    directory = Path(directory)
+    city = City()
+    errors = city.errors
+    reads = {
+        name: read_rows(directory / name, columns)
+        for name, columns in [
+            (SCHOOLS_FILE, SCHOOL_COLUMNS), (CLASSES_FILE, CLASS_COLUMNS), (PUPILS_FILE, PUPIL_COLUMNS),
+            (GUARDIANS_FILE, GUARDIAN_COLUMNS), (STAFF_FILE, STAFF_COLUMNS),
+        ]
+    }
+    for read in reads.values():
+        errors.extend(read.errors)
+    if errors:
+        return city
+
+    for row in reads[SCHOOLS_FILE].rows:
+        uai = normalize_uai(row["uai"])
+        kind = parse_kind(row["kind"])
+        if not UAI_RE.match(uai):
+            errors.append(f"{row.where()}: invalid UAI \u00ab {row['uai']} \u00bb (7 digits and a letter)")
+            continue
+        if uai in city.schools:
+            errors.append(f"{row.where()}: duplicate UAI {uai} (first at line {city.schools[uai]['line']})")
+            continue
+        if not row["name"]:
+            errors.append(f"{row.where()}: empty school name")
+        if kind is None:
+            errors.append(f"{row.where()}: unknown school kind \u00ab {row['kind']} \u00bb (maternelle, élémentaire or primaire)")
+        if row["email"] and not valid_email(row["email"]):
+            errors.append(f"{row.where()}: invalid email \u00ab {row['email']} \u00bb")
+        city.schools[uai] = {
+            "line": row.line, "name": row["name"], "kind": kind, "address": row["address"].replace("\\n", "\n"),
+            "phone": row["phone"], "email": row["email"],
+        }
+
+    class_teachers = []
+    for row in reads[CLASSES_FILE].rows:
+        uai = normalize_uai(row["uai"])
+        label = row["label"]
+        if uai not in city.schools:
+            errors.append(f"{row.where()}: unknown UAI {uai or '(empty)'} (not in {SCHOOLS_FILE})")
+            continue
+        if not label:
+            errors.append(f"{row.where()}: empty class label")
+            continue
+        if (uai, label) in city.classes:
+            errors.append(f"{row.where()}: duplicate class \u00ab {label} \u00bb in {uai}")
+            continue
+        levels = parse_levels(row["levels"])
+        if levels is None:
+            errors.append(f"{row.where()}: unknown levels \u00ab {row['levels']} \u00bb (TPS, PS, MS, GS, CP, CE1, CE2, CM1, CM2)")
+        year = row["year"].replace("/", "-").strip()
+        match = SCHOOL_YEAR_RE.match(year)
+        if not match or int(match.group(2)) != int(match.group(1)) + 1:
+            errors.append(f"{row.where()}: \u00ab {row['year']} \u00bb is not a school year such as 2026-2027")
+        elif city.year and year != city.year:
+            errors.append(f"{row.where()}: school year {year} differs from {city.year} (one year per import)")
+        else:
+            city.year = year
+        city.classes[(uai, label)] = {"line": row.line, "levels": levels or [], "teachers": set()}
+        class_teachers.append((row, uai, label, split_list(row["teachers"], r"[|,;\s]+")))
+
+    for row in reads[PUPILS_FILE].rows:
+        pupil_id, uai, label = row["id"], normalize_uai(row["uai"]), row["class"]
+        if not pupil_id:
+            errors.append(f"{row.where()}: empty pupil id")
+            continue
+        if pupil_id in city.pupils:
+            errors.append(f"{row.where()}: duplicate pupil id {pupil_id} (first at line {city.pupils[pupil_id]['line']})")
+            continue
+        if not row["first_name"] or not row["last_name"]:
+            errors.append(f"{row.where()}: pupil {pupil_id} has no first name or last name")
+        try:
+            parse_date(row["birth_date"])
+        except ValueError:
+            errors.append(f"{row.where()}: date of birth \u00ab {row['birth_date']} \u00bb is not a date (DD/MM/YYYY)")
+        try:
+            photo = parse_yes_no(row["photo"])
+        except ValueError:
+            photo = None
+            errors.append(f"{row.where()}: photo authorisation \u00ab {row['photo']} \u00bb is not oui or non")
+        if uai not in city.schools:
+            errors.append(f"{row.where()}: unknown UAI {uai or '(empty)'} (not in {SCHOOLS_FILE})")
+        elif (uai, label) not in city.classes:
+            errors.append(f"{row.where()}: class \u00ab {label} \u00bb of {uai} is not in {CLASSES_FILE}")
+        city.pupils[pupil_id] = {
+            "line": row.line, "first_name": row["first_name"], "last_name": row["last_name"],
+            "uai": uai, "label": label, "photo": photo,
+        }
+
+    for row in reads[GUARDIANS_FILE].rows:
+        guardian_id = row["id"]
+        if not guardian_id:
+            errors.append(f"{row.where()}: empty guardian id")
+            continue
+        if guardian_id in city.guardians:
+            errors.append(f"{row.where()}: duplicate guardian id {guardian_id} (first at line {city.guardians[guardian_id]['line']})")
+            continue
+        if not row["last_name"]:
+            errors.append(f"{row.where()}: guardian {guardian_id} has no last name")
+        if row["email"] and not valid_email(row["email"]):
+            errors.append(f"{row.where()}: invalid email \u00ab {row['email']} \u00bb")
+        pupils = split_list(row["pupils"], r"[|,;\s]+")
+        if not pupils:
+            errors.append(f"{row.where()}: guardian {guardian_id} has no pupil")
+        for pupil_id in pupils:
+            if pupil_id not in city.pupils:
+                errors.append(f"{row.where()}: unknown pupil id {pupil_id} (not in {PUPILS_FILE})")
+        city.guardians[guardian_id] = {
+            "line": row.line, "first_name": row["first_name"], "last_name": row["last_name"],
+            "email": row["email"].lower(), "phone": row["phone"],
+            "relationship": parse_relationship(row["relationship"]), "pupils": pupils,
+        }
+
+    seen_assignments = {}
+    for row in reads[STAFF_FILE].rows:
+        staff_id, uai = row["id"], normalize_uai(row["uai"])
+        if not staff_id:
+            errors.append(f"{row.where()}: empty staff id")
+            continue
+        role = parse_role(row["role"])
+        if role is None:
+            errors.append(f"{row.where()}: unknown role \u00ab {row['role']} \u00bb (directeur, enseignant, directeur CLAE, animateur CLAE)")
+        if uai not in city.schools:
+            errors.append(f"{row.where()}: unknown UAI {uai or '(empty)'} (not in {SCHOOLS_FILE})")
+            continue
+        if row["email"] and not valid_email(row["email"]):
+            errors.append(f"{row.where()}: invalid email \u00ab {row['email']} \u00bb")
+        key = (staff_id, uai, role)
+        if key in seen_assignments:
+            errors.append(f"{row.where()}: duplicate staff row {staff_id} {uai} {row['role']} (first at line {seen_assignments[key]})")
+            continue
+        seen_assignments[key] = row.line
+        member = city.staff.setdefault(staff_id, {
+            "line": row.line, "first_name": row["first_name"], "last_name": row["last_name"],
+            "email": row["email"].lower(), "assignments": set(), "classes": set(),
+        })
+        if role:
+            member["assignments"].add((uai, role))
+        for label in split_list(row["classes"], r"[|;]"):
+            if (uai, label) not in city.classes:
+                errors.append(f"{row.where()}: class \u00ab {label} \u00bb of {uai} is not in {CLASSES_FILE}")
+            else:
+                member["classes"].add((uai, label))
+
+    for row, uai, label, teacher_ids in class_teachers:
+        for staff_id in teacher_ids:
+            if staff_id not in city.staff:
+                errors.append(f"{row.where()}: unknown teacher id {staff_id} (not in {STAFF_FILE})")
+            else:
+                city.staff[staff_id]["classes"].add((uai, label))
+    if not city.classes and not errors:
+        errors.append(f"{CLASSES_FILE}: no class")
+    return city
+
+
+# --------------------------------------------------------------------------------------- report
+KINDS = ["schools", "classes", "pupils", "enrolments", "guardians", "guardianships", "staff", "assignments"]
+
+
+@dataclass
+class Report:
+    counts: dict = field(default_factory=lambda: {k: defaultdict(int) for k in KINDS})
+    year: str = ""
+    timings: dict = field(default_factory=dict)  # step -> seconds
+
+    def add(self, kind, what, n=1):
+        if n:
+            self.counts[kind][what] += n
+
+    @property
+    def changed(self):
+        return any(c[w] for c in self.counts.values() for w in ("created", "updated", "removed"))
+
+    def lines(self):
+        for kind in KINDS:
+            c = self.counts[kind]
+            yield (f"{kind:<14} {c['created']:>7} created {c['updated']:>7} updated "
+                   f"{c['unchanged']:>7} unchanged {c['removed']:>7} removed")
+
+
+class ImportFailed(Exception):
+    def __init__(self, errors):
+        super().__init__(f"{len(errors)} error(s)")
+        self.errors = errors
+
+
+# ------------------------------------------------------------------------------------- importer
+def _unique_slug(base, taken):
+    base = slugify(base)[:200] or "page"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    taken.add(slug)
+    return slug
+
+
+class CityImporter:
+    def __init__(self, directory, *, progress=False):
+        self.directory = Path(directory)
+        self.progress = progress
+        self.report = Report()
+
+    def _bar(self, iterable, desc, total=None):
+        return tqdm(iterable, desc=desc, total=total, disable=not self.progress, leave=False, unit="")
+
+    def run(self, dry_run=False) -> Report:
+        clock = time.perf_counter()
+
+        def lap(step):
+            nonlocal clock
+            now = time.perf_counter()
+            self.report.timings[step] = now - clock
+            clock = now
+
+        city = parse_city(self.directory)
+        lap("read")
+        if city.errors:
+            raise ImportFailed(city.errors)
+        self.report.year = city.year
+        with transaction.atomic():
+            with roles.deferred_groups():
+                schools = self._schools(city)
+                classes = self._classes(city, schools)
+            lap("pages")
+            pupils = self._pupils(city)
+            self._enrolments(city, pupils, classes)
+            lap("pupils")
+            guardians = self._guardians(city)
+            self._guardianships(city, guardians, pupils)
+            lap("guardians")
+            self._staff(city, schools, classes)
+            lap("staff")
+            if dry_run:
+                transaction.set_rollback(True)
+        return self.report
+
+    # ----------------------------------------------------------------------------- pages
+    def _schools(self, city):
+        home = ensure_city_home()
+        existing = {s.uai: s for s in SchoolPage.objects.child_of(home)}
+        existing |= {s.uai: s for s in SchoolPage.objects.filter(uai__in=set(city.schools) - set(existing))}
+        taken = set(home.get_children().values_list("slug", flat=True))
+        new = []
+        for uai, spec in self._bar(sorted(city.schools.items()), "schools"):
+            wanted = {"title": spec["name"], "kind": spec["kind"], "address": spec["address"],
+                      "phone": spec["phone"], "email": spec["email"]}
+            school = existing.get(uai)
+            if school is None:
+                school = SchoolPage(uai=uai, slug=_unique_slug(spec["name"], taken), **wanted)
+                new.append(school)
+                existing[uai] = school
+                continue
+            changed = [k for k, v in wanted.items() if getattr(school, k) != v]
+            if changed:
+                for k in changed:
+                    setattr(school, k, wanted[k])
+                if "title" in changed:
+                    school.draft_title = school.title
+                school.save()
+                self.report.add("schools", "updated")
+            else:
+                self.report.add("schools", "unchanged")
+        add_children(home, new)
+        self.report.add("schools", "created", len(new))
+        return existing
+
+    def _classes(self, city, schools):
+        """Class pages of the imported year, keyed (uai, label); created under their school."""
+        existing = {}
+        for page in ClassPage.objects.filter(school_year=city.year):
+            existing[(page.path[: -page.steplen], page.registry_label or page.title)] = page
+        school_by_path = {s.path: s for s in schools.values()}
+        taken_by_school = defaultdict(set)
+        for path, slug in _child_slugs(school_by_path):
+            taken_by_school[path].add(slug)
+        result = {}
+        new = defaultdict(list)
+        for (uai, label), spec in sorted(city.classes.items()):
+            school = schools[uai]
+            page = existing.get((school.path, label))
+            if page is None:
+                taken = taken_by_school[school.path]
+                slug = slugify(label)
+                if not slug or slug in taken:
+                    slug = _unique_slug(f"{label}-{city.year}", taken)
+                taken.add(slug)
+                page = ClassPage(title=label, slug=slug, levels=spec["levels"], school_year=city.year, registry_label=label)
+                new[uai].append(page)
+            elif page.levels != spec["levels"] or page.registry_label != label:
+                page.levels, page.registry_label = spec["levels"], label
+                page.save()
+                self.report.add("classes", "updated")
+            else:
+                self.report.add("classes", "unchanged")
+            result[(uai, label)] = page
+        for uai in self._bar(sorted(new), "classes"):
+            add_children(schools[uai], new[uai])
+            self.report.add("classes", "created", len(new[uai]))
+        return result
+
+    # ---------------------------------------------------------------------------- people
+    def _pupils(self, city):
+        existing = {
+            row[1]: row for row in Pupil.objects.values_list(
+                "pk", "external_id", "first_name", "last_name", "photo_consent_from_registry"
+            ).iterator(chunk_size=BATCH)
+        }
+        create, update = [], []
+        for pupil_id, spec in city.pupils.items():
+            row = existing.get(pupil_id)
+            values = (spec["first_name"], spec["last_name"], spec["photo"])
+            if row is None:
+                create.append(Pupil(external_id=pupil_id, first_name=values[0], last_name=values[1],
+                                    photo_consent_from_registry=values[2]))
+            elif row[2:] != values:
+                update.append(Pupil(pk=row[0], external_id=pupil_id, first_name=values[0], last_name=values[1],
+                                    photo_consent_from_registry=values[2]))
+            else:
+                self.report.add("pupils", "unchanged")
+        self._bulk_create(Pupil, create, "pupils")
+        self._bulk_update(Pupil, update, ["first_name", "last_name", "photo_consent_from_registry"], "pupils")
+        if create:
+            return dict(Pupil.objects.values_list("external_id", "pk").iterator(chunk_size=BATCH))
+        return {pupil_id: row[0] for pupil_id, row in existing.items()}
+
+    def _enrolments(self, city, pupils, classes):
+        """One enrolment per pupil for the year: created, moved, or removed for pupils who left."""
+        year = city.year
+        existing = {pupil_pk: (pk, class_pk) for pk, pupil_pk, class_pk in
+                    Enrolment.objects.filter(school_year=year).values_list("pk", "pupil_id", "class_page_id")}
+        wanted = {pupils[pid]: classes[(spec["uai"], spec["label"])].pk for pid, spec in city.pupils.items()}
+        create, update = [], []
+        for pupil_pk, class_pk in wanted.items():
+            row = existing.get(pupil_pk)
+            if row is None:
+                create.append(Enrolment(pupil_id=pupil_pk, class_page_id=class_pk, school_year=year))
+            elif row[1] != class_pk:
+                update.append(Enrolment(pk=row[0], pupil_id=pupil_pk, class_page_id=class_pk, school_year=year))
+            else:
+                self.report.add("enrolments", "unchanged")
+        gone = [row[0] for pupil_pk, row in existing.items() if pupil_pk not in wanted]
+        self._bulk_create(Enrolment, create, "enrolments")
+        self._bulk_update(Enrolment, update, ["class_page"], "enrolments")
+        self._delete(Enrolment, gone, "enrolments")
+
+    def _guardians(self, city):
+        fields = ("first_name", "last_name", "email", "phone")
+        existing = {row[1]: row for row in Guardian.objects.values_list("pk", "external_id", *fields).iterator(chunk_size=BATCH)}
+        create, update = [], []
+        for guardian_id, spec in city.guardians.items():
+            row = existing.get(guardian_id)
+            values = tuple(spec[f] for f in fields)
+            if row is None:
+                create.append(Guardian(external_id=guardian_id, **dict(zip(fields, values, strict=True))))
+            elif row[2:] != values:
+                update.append(Guardian(pk=row[0], external_id=guardian_id, **dict(zip(fields, values, strict=True))))
+            else:
+                self.report.add("guardians", "unchanged")
+        self._bulk_create(Guardian, create, "guardians")
+        self._bulk_update(Guardian, update, list(fields), "guardians")
+        if create:
+            return dict(Guardian.objects.values_list("external_id", "pk").iterator(chunk_size=BATCH))
+        return {guardian_id: row[0] for guardian_id, row in existing.items()}
+
+    def _guardianships(self, city, guardians, pupils):
+        """The file is authoritative for the pupils it lists; a pupil who left keeps their family links."""
+        wanted = {}
+        for guardian_id, spec in city.guardians.items():
+            for pupil_id in spec["pupils"]:
+                wanted[(guardians[guardian_id], pupils[pupil_id])] = spec["relationship"]
+        listed_pupils = {pupils[pid] for pid in city.pupils}
+        existing = {(g, p): (pk, rel) for pk, g, p, rel in
+                    Guardianship.objects.values_list("pk", "guardian_id", "pupil_id", "relationship").iterator(chunk_size=BATCH)}
+        create, update = [], []
+        for (g, p), relationship in wanted.items():
+            row = existing.get((g, p))
+            if row is None:
+                create.append(Guardianship(guardian_id=g, pupil_id=p, relationship=relationship))
+            elif row[1] != relationship:
+                update.append(Guardianship(pk=row[0], guardian_id=g, pupil_id=p, relationship=relationship))
+            else:
+                self.report.add("guardianships", "unchanged")
+        gone = [row[0] for key, row in existing.items() if key[1] in listed_pupils and key not in wanted]
+        self._bulk_create(Guardianship, create, "guardianships")
+        self._bulk_update(Guardianship, update, ["relationship"], "guardianships")
+        self._delete(Guardianship, gone, "guardianships")
+
+    def _staff(self, city, schools, classes):
+        """Staff accounts (keyed on their registry id), their school roles and their classes of the year."""
+        fields = ("first_name", "last_name", "email")
+        existing = {row[1]: row for row in User.objects.filter(external_id__isnull=False).values_list(
+            "pk", "external_id", *fields, "is_active", "deactivated_at")}
+        taken_usernames = set(User.objects.filter(username__in=[sid.lower() for sid in city.staff]).values_list("username", flat=True))
+        create, update = [], []
+        for staff_id, spec in city.staff.items():
+            row = existing.get(staff_id)
+            values = tuple(spec[f] for f in fields)
+            if row is None:
+                username = staff_id.lower()
+                if username in taken_usernames:
+                    username = f"agent-{username}"
+                user = User(username=username, external_id=staff_id, **dict(zip(fields, values, strict=True)))
+                user.set_unusable_password()
+                create.append(user)
+            elif row[2:5] != values or (row[6] is not None):
+                # Back in the registry: a deactivated account comes back to life.
+                update.append(User(pk=row[0], external_id=staff_id, is_active=True, deactivated_at=None,
+                                   **dict(zip(fields, values, strict=True))))
+            else:
+                self.report.add("staff", "unchanged")
+        self._bulk_create(User, create, "staff")
+        self._bulk_update(User, update, [*fields, "is_active", "deactivated_at"], "staff")
+        users = dict(User.objects.filter(external_id__isnull=False).values_list("external_id", "pk"))
+
+        wanted_staff = {(users[sid], schools[uai].pk, role)
+                        for sid, spec in city.staff.items() for uai, role in spec["assignments"]}
+        existing_staff = {(u, s, r): pk for pk, u, s, r in StaffAssignment.objects.filter(
+            user__external_id__isnull=False, school__isnull=False).values_list("pk", "user_id", "school_id", "role")}
+        wanted_teaching = {(users[sid], classes[key].pk) for sid, spec in city.staff.items() for key in spec["classes"]}
+        existing_teaching = {(u, c): pk for pk, u, c in TeachingAssignment.objects.filter(
+            user__external_id__isnull=False, class_page__school_year=city.year).values_list("pk", "user_id", "class_page_id")}
+
+        new_staff = [StaffAssignment(user_id=u, school_id=s, role=r) for (u, s, r) in wanted_staff - existing_staff.keys()]
+        new_teaching = [TeachingAssignment(user_id=u, class_page_id=c) for (u, c) in wanted_teaching - existing_teaching.keys()]
+        gone_staff = [pk for key, pk in existing_staff.items() if key not in wanted_staff]
+        gone_teaching = [pk for key, pk in existing_teaching.items() if key not in wanted_teaching]
+        self._bulk_create(StaffAssignment, new_staff, "assignments")
+        self._bulk_create(TeachingAssignment, new_teaching, "assignments")
+        self.report.add("assignments", "unchanged", len(wanted_staff & existing_staff.keys()) + len(wanted_teaching & existing_teaching.keys()))
+        touched = {u for u, *_ in wanted_staff} | {u for u, _ in wanted_teaching}
+        touched |= {key[0] for key, pk in existing_staff.items() if key not in wanted_staff}
+        touched |= {key[0] for key, pk in existing_teaching.items() if key not in wanted_teaching}
+        self._delete(StaffAssignment, gone_staff, "assignments")
+        self._delete(TeachingAssignment, gone_teaching, "assignments")
+        roles.sync_groups(touched)
+
+    # ---------------------------------------------------------------------------- helpers
+    def _bulk_create(self, model, objects, kind):
+        for start in self._bar(range(0, len(objects), BATCH), f"{kind} (new)"):
+            model.objects.bulk_create(objects[start:start + BATCH], batch_size=BATCH)
+        self.report.add(kind, "created", len(objects))
+
+    def _bulk_update(self, model, objects, fields, kind):
+        for start in self._bar(range(0, len(objects), BATCH), f"{kind} (updated)"):
+            model.objects.bulk_update(objects[start:start + BATCH], fields, batch_size=500)
+        self.report.add(kind, "updated", len(objects))
+
+    def _delete(self, model, pks, kind):
+        for start in range(0, len(pks), BATCH):
+            model.objects.filter(pk__in=pks[start:start + BATCH]).delete()
+        self.report.add(kind, "removed", len(pks))
+
+
+def _child_slugs(school_by_path):
+    """Slugs of every child of the schools (classes and other sections), by school path."""
+    from wagtail.models import Page
+
+    for path, slug in Page.objects.filter(depth=4).values_list("path", "slug"):
+        parent = path[: -Page.steplen]
+        if parent in school_by_path:
+            yield parent, slug
+
+
+def import_city(directory, *, dry_run=False, progress=False) -> Report:
+    return CityImporter(directory, progress=progress).run(dry_run=dry_run)
