@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, Subquery
+from django.db.models import Q, Subquery, Value
 from django.db.models.functions import Substr
 from wagtail.models import Page
 
@@ -44,6 +44,8 @@ class Scope:
     superuser: bool = False
     #: Class sections fully visible (own children's classes, classes taught, explicit grants).
     class_paths: frozenset[str] = field(default_factory=frozenset)
+    #: Classes the user teaches (a subset of class_paths): they run its blog, homework and notes.
+    taught_class_paths: frozenset[str] = field(default_factory=frozenset)
     #: Class sections visible for their blog only (partner classes).
     partner_class_paths: frozenset[str] = field(default_factory=frozenset)
     #: Schools whose members-only sections (not classes) are visible.
@@ -82,11 +84,21 @@ class AccessPolicy:
         if user.is_superuser:
             return Scope(superuser=True)
         year = current_school_year()
-        class_paths = set(
+        # Children's classes and classes taught, in one query.
+        rows = (
             Enrolment.objects.filter(pupil__guardianships__guardian__user=user, school_year=year)
-            .values_list("class_page__path", flat=True)
+            .annotate(taught=Value(False)).values_list("class_page__path", "taught")
+            .union(
+                TeachingAssignment.objects.filter(user=user).annotate(taught=Value(True))
+                .values_list("class_page__path", "taught"),
+                all=True,
+            )
         )
-        class_paths |= set(TeachingAssignment.objects.filter(user=user).values_list("class_page__path", flat=True))
+        class_paths, taught = set(), set()
+        for path, is_taught in rows:
+            class_paths.add(path)
+            if is_taught:
+                taught.add(path)
         class_paths |= set(self._granted_class_paths(user, ClassPage))
         member_schools = {path[:SCHOOL_PREFIX] for path in class_paths}
         director_schools = set()
@@ -98,6 +110,7 @@ class AccessPolicy:
                 director_schools.add(school_path)
         return Scope(
             class_paths=frozenset(class_paths),
+            taught_class_paths=frozenset(taught),
             partner_class_paths=frozenset(self._partner_class_paths(user, class_paths) - class_paths),
             member_school_paths=frozenset(member_schools),
             director_school_paths=frozenset(director_schools),
@@ -114,8 +127,22 @@ class AccessPolicy:
         return granted.values_list("path", flat=True)
 
     def _partner_class_paths(self, user, own_class_paths):
-        """Classes whose blog the user's classes were invited to read (filled in by the class blog)."""
-        return set()
+        """Classes whose blog the user's classes were invited to read (correspondance scolaire).
+
+        The grant is the accepted class_blog.ClassPartnership itself: it is given to a class, not to
+        people, so the invited class's families and teachers of the current year are in (and out at
+        revocation) without per-user rows to keep in sync. One indexed query.
+        """
+        if not own_class_paths:
+            return set()
+        from django.apps import apps
+
+        partnership = apps.get_model("class_blog", "ClassPartnership")
+        return set(
+            partnership.objects.accepted()
+            .filter(invited_class__path__in=own_class_paths)
+            .values_list("inviting_class__path", flat=True)
+        )
 
     # ------------------------------------------------------------------------------- page rules
     def section_paths(self, page) -> tuple[str | None, str | None]:
@@ -195,6 +222,87 @@ class AccessPolicy:
     def public(self, queryset):
         """Pages anyone may view (the sitemap, public feeds): use this, never Wagtail's ``public()``."""
         return self.viewable(None, queryset)
+
+    # ------------------------------------------------------------------ class life (class_blog)
+    def can_view_class_private(self, user, class_page) -> bool:
+        """The class's own life beyond its blog (homework notebook, notes): never partner classes."""
+        scope = self.scope(user)
+        return (
+            scope.superuser
+            or class_page.path in scope.class_paths
+            or class_page.path[:SCHOOL_PREFIX] in scope.director_school_paths
+        )
+
+    def can_manage_class(self, user, class_page) -> bool:
+        """Write homework and notes, moderate comments, invite partners: its teachers and directors."""
+        scope = self.scope(user)
+        return (
+            scope.superuser
+            or class_page.path in scope.taught_class_paths
+            or class_page.path[:SCHOOL_PREFIX] in scope.director_school_paths
+        )
+
+    def can_manage_school(self, user, school) -> bool:
+        """School-wide notes, quiet hours and news: the school's directors."""
+        scope = self.scope(user)
+        return scope.superuser or school.path in scope.director_school_paths
+
+    def _class_filter(self, paths, school_paths, prefix=""):
+        q = Q(**{f"{prefix}path__in": list(paths)}) if paths else Q(pk__in=[])
+        for school_path in sorted(school_paths):
+            q |= Q(**{f"{prefix}path__startswith": school_path, f"{prefix}depth": SCHOOL_DEPTH + 1})
+        return q
+
+    def viewable_classes(self, user, include_partners=False):
+        """ClassPage queryset whose private life the user may see (plus partner blogs if asked)."""
+        from .models import ClassPage
+
+        scope = self.scope(user)
+        if scope.superuser:
+            return ClassPage.objects.all()
+        paths = set(scope.class_paths) | (set(scope.partner_class_paths) if include_partners else set())
+        return ClassPage.objects.filter(self._class_filter(paths, scope.director_school_paths))
+
+    def viewable_class_ids(self, user, include_partners=False):
+        """Lazy ids (a subquery) of `viewable_classes`: `class_page__in=` costs no extra query."""
+        return self.viewable_classes(user, include_partners=include_partners).values("pk")
+
+    def managed_classes(self, user):
+        """ClassPage queryset the user manages (classes taught, classes of directed schools)."""
+        from .models import ClassPage
+
+        scope = self.scope(user)
+        if scope.superuser:
+            return ClassPage.objects.all()
+        return ClassPage.objects.filter(self._class_filter(scope.taught_class_paths, scope.director_school_paths))
+
+    def can_view_note(self, user, note) -> bool:
+        """A note (mot à signer): its recipients once delivered, its sender, the staff of its audience."""
+        if user is None or not user.is_authenticated:
+            return False
+        if note.sender_id == user.pk or self.can_manage_note(user, note):
+            return True
+        return note.is_delivered and note.recipients.filter(guardian__user=user).exists()
+
+    def can_manage_note(self, user, note) -> bool:
+        """See acknowledgements, export and remind: the sender, the class's teachers, the school's directors."""
+        if user is None or not user.is_authenticated:
+            return False
+        if note.sender_id == user.pk:
+            return True
+        if note.class_page_id:
+            return self.can_manage_class(user, note.class_page)
+        return self.can_manage_school(user, note.school)
+
+    def can_comment(self, user, post) -> bool:
+        """Comment on a post: whoever may read it (partner classes included), with an account."""
+        return user is not None and user.is_authenticated and self.can_view(user, post)
+
+    def can_delete_comment(self, user, comment, class_page) -> bool:
+        """Its author, and the class's teachers and directors."""
+        if user is None or not user.is_authenticated:
+            return False
+        return comment.author_id == user.pk or self.can_manage_class(user, class_page)
 
     # ----------------------------------------------------------------------------------- helpers
     @staticmethod

@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PublicSitemap}}),
     path("", include("ent_pages.urls")),
+    path("vie-de-classe/", include("class_blog.urls")),
 ]
 
 if settings.DEBUG:
