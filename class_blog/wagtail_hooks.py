@@ -14,3 +14,12 @@ def class_blog_section(class_page, request, context):
     context["can_manage_class"] = policy.can_manage_class(request.user, class_page)
     context.update(class_posts_listing(request, class_page))
     return "class_blog/includes/class_blog_section.html"
+
+
+@hooks.register("my_space_sections")
+def family_home_feed(request, context):
+    """The home after login: notes to acknowledge, homework due soon, what's new (class_blog.feed)."""
+    from .feed import home_context
+
+    context.update(home_context(request))
+    return "class_blog/includes/home_feed.html"
