@@ -38,8 +38,6 @@ def is_quiet(moment: datetime, rules: QuietRules = DEFAULT_RULES) -> bool:
     weekday, clock = local.weekday(), local.time()
     if rules.weekend and (weekday in (SATURDAY, SUNDAY) or (weekday == FRIDAY and clock >= rules.evening)):
         return True
-    if rules.weekend and weekday == 0 and clock < rules.morning:
-        return True
     return clock >= rules.evening or clock < rules.morning
 
 
