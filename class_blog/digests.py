@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,7 @@ from ent_pages.access import policy
 from ent_pages.models import User
 
 from .feed import feed_pages
-from .models import DigestFrequency, DigestPreference, HomeworkEntry, Note
+from .models import DigestFrequency, DigestPreference, HomeworkEntry, NoteRecipient
 from .quiet_hours import is_quiet
 from .tasks import send_digest_email
 
@@ -38,21 +38,39 @@ class Digest:
         return bool(self.pages or self.homework or self.notes)
 
 
-def digest_for(user, since, now):
-    """What is new for `user` between `since` and `now`, as the policy lets them see it."""
+def shared_items(user, since, now):
+    """Posts, news and homework new for `user`: the same for every user with the same scope."""
     pages = list(feed_pages(user, now).filter(first_published_at__gt=since, first_published_at__lte=now)[:MAX_ITEMS])
     homework = list(
         HomeworkEntry.objects.filter(class_page__in=policy.viewable_class_ids(user), created_at__gt=since, created_at__lte=now)
         .filter(due_on__gte=timezone.localdate(now))
         .select_related("class_page").order_by("due_on", "pk")[:MAX_ITEMS]
     )
-    notes = list(
-        Note.objects.filter(
-            Q(scheduled_for__gt=since) & Q(scheduled_for__lte=now),
-            recipients__guardian__user=user, recipients__acknowledged_at__isnull=True,
-        ).distinct().order_by("scheduled_for")[:MAX_ITEMS]
+    return pages, homework
+
+
+def pending_notes_by_user(user_ids, since, now):
+    """Notes delivered since `since` and not acknowledged, by user id (one query for a batch)."""
+    rows = (
+        NoteRecipient.objects.filter(
+            guardian__user__in=user_ids, acknowledged_at__isnull=True,
+            note__scheduled_for__gt=since, note__scheduled_for__lte=now,
+        )
+        .select_related("note").order_by("note__scheduled_for", "note_id")
+        .annotate(user_id=F("guardian__user"))
     )
-    return Digest(pages=pages, homework=homework, notes=notes)
+    notes = {}
+    for row in rows:
+        user_notes = notes.setdefault(row.user_id, {})
+        user_notes.setdefault(row.note_id, row.note)
+    return {user_id: list(by_id.values()) for user_id, by_id in notes.items()}
+
+
+def digest_for(user, since, now):
+    """What is new for `user` between `since` and `now`, as the policy lets them see it."""
+    pages, homework = shared_items(user, since, now)
+    notes = [n for n in pending_notes_by_user([user.pk], since, now).get(user.pk, []) if n.scheduled_for > since]
+    return Digest(pages=pages, homework=homework, notes=notes[:MAX_ITEMS])
 
 
 def _due(preference, now):
@@ -81,37 +99,52 @@ def send_digests(now=None, *, ignore_quiet_hours=False, batch_size=500, stdout=N
     if is_quiet(now) and not ignore_quiet_hours:
         return 0, 0, 0
     base_url = settings.WAGTAILADMIN_BASE_URL
+    home_url = base_url + reverse("ent_pages:my_space")
+    preferences_url = base_url + reverse("class_blog:notification_preferences")
+    subject = _("Préau — what's new for your children")
     sent = nothing_new = not_due = 0
     user_ids = list(guardian_accounts().values_list("pk", flat=True))
     for start in range(0, len(user_ids), batch_size):
         chunk = user_ids[start : start + batch_size]
         users = User.objects.in_bulk(chunk)
         preferences = {p.user_id: p for p in DigestPreference.objects.filter(user_id__in=chunk)}
-        to_update, to_create = [], []
+        due = {}
         for user_id in chunk:
-            user = users[user_id]
-            preference = preferences.get(user_id)
-            due, since = _due(preference, now)
-            if not due:
+            is_due, since = _due(preferences.get(user_id), now)
+            if is_due:
+                due[user_id] = since
+            else:
                 not_due += 1
-                continue
-            digest = digest_for(user, since, now)
+        if not due:
+            continue
+        # Scopes in bulk, then posts and homework once per (scope, since): families of a class share them.
+        policy.prime_scopes([users[pk] for pk in due])
+        notes = pending_notes_by_user(list(due), min(due.values()), now)
+        shared = {}
+        to_update, to_create = [], []
+        for user_id, since in due.items():
+            user = users[user_id]
+            key = (policy.scope(user), since)
+            if key not in shared:
+                shared[key] = shared_items(user, since, now)
+            pages, homework = shared[key]
+            digest = Digest(pages=pages, homework=homework,
+                            notes=[n for n in notes.get(user_id, []) if n.scheduled_for > since][:MAX_ITEMS])
             if not digest:
                 nothing_new += 1
                 continue
             body = render_to_string("class_blog/emails/digest.txt", {
-                "user": user, "digest": digest, "base_url": base_url,
-                "home_url": base_url + reverse("ent_pages:my_space"),
-                "preferences_url": base_url + reverse("class_blog:notification_preferences"),
+                "user": user, "digest": digest, "base_url": base_url, "home_url": home_url,
+                "preferences_url": preferences_url,
             })
-            send_digest_email.enqueue(user.email, _("Préau — what's new for your children"), body)
+            send_digest_email.enqueue(user.email, subject, body)
             sent += 1
+            preference = preferences.get(user_id)
             if preference is None:
                 to_create.append(DigestPreference(user_id=user_id, last_sent_at=now))
             else:
                 preference.last_sent_at = now
                 to_update.append(preference)
-            policy.forget(user)
         DigestPreference.objects.bulk_create(to_create)
         DigestPreference.objects.bulk_update(to_update, ["last_sent_at"])
     return sent, nothing_new, not_due

@@ -6,6 +6,7 @@ every item is filtered by ent_pages.access.policy.
 
 from datetime import timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Page
@@ -45,10 +46,13 @@ def home_context(request):
     now = timezone.now()
     scope = policy.scope(user)
     classes = {c.path: c for c in policy.viewable_classes(user, include_partners=True).live().order_by("title")}
-    page_obj = PostsPage(feed_pages(user, now).specific(), page_number(request), per_page=FEED_PER_PAGE)
+    # Plain Page rows are enough for a title, a date and a link: no query per page type.
+    kinds = {ct.pk: model.__name__ for model, ct in ContentType.objects.get_for_models(
+        ClassPostPage, SchoolNewsPage, CityNewsPage).items()}
+    page_obj = PostsPage(feed_pages(user, now), page_number(request), per_page=FEED_PER_PAGE)
     for item in page_obj:
-        item.feed_class = classes.get(item.path[: 4 * item.steplen]) if isinstance(item, ClassPostPage) else None
-        item.feed_kind = type(item).__name__
+        item.feed_kind = kinds.get(item.content_type_id)
+        item.feed_class = classes.get(item.path[: 4 * item.steplen]) if item.feed_kind == "ClassPostPage" else None
     staff = scope.superuser or bool(scope.taught_class_paths or scope.director_school_paths)
     sent_notes = []
     if staff:

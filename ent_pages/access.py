@@ -22,8 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, Subquery, Value
-from django.db.models.functions import Substr
+from django.db.models import BigIntegerField, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Substr
 from wagtail.models import Page
 
 from .school_year import current_school_year
@@ -78,71 +78,111 @@ class AccessPolicy:
         if user is not None and hasattr(user, _SCOPE_ATTR):
             delattr(user, _SCOPE_ATTR)
 
-    def _compute_scope(self, user) -> Scope:
-        from .models import ClassPage, Enrolment, Role, StaffAssignment, TeachingAssignment
+    def prime_scopes(self, users) -> None:
+        """Compute and cache the scopes of many users at once (digests): a few queries per batch."""
+        pending = [u for u in users if u.is_authenticated and u.is_active and getattr(u, _SCOPE_ATTR, None) is None]
+        scopes = self._compute_scopes(pending)
+        for user in pending:
+            setattr(user, _SCOPE_ATTR, scopes[user.pk])
 
-        if user.is_superuser:
-            return Scope(superuser=True)
+    def _compute_scope(self, user) -> Scope:
+        return self._compute_scopes([user])[user.pk]
+
+    def _compute_scopes(self, users) -> dict[int, Scope]:
+        """Scopes of `users` by id: four queries whatever their number (one user or a batch of digests)."""
+        from .models import Enrolment, Role, StaffAssignment, TeachingAssignment
+
+        scopes = {u.pk: Scope(superuser=True) for u in users if u.is_superuser}
+        ids = [u.pk for u in users if not u.is_superuser]
+        if not ids:
+            return scopes
         year = current_school_year()
-        # Children's classes and classes taught, in one query.
+        # Children's classes, classes taught and explicit grants, in one query.
         rows = (
-            Enrolment.objects.filter(pupil__guardianships__guardian__user=user, school_year=year)
-            .annotate(taught=Value(False)).values_list("class_page__path", "taught")
+            Enrolment.objects.filter(pupil__guardianships__guardian__user__in=ids, school_year=year)
+            .annotate(user_id=F("pupil__guardianships__guardian__user"), taught=Value(False))
+            .values_list("user_id", "class_page__path", "taught")
             .union(
-                TeachingAssignment.objects.filter(user=user).annotate(taught=Value(True))
-                .values_list("class_page__path", "taught"),
+                TeachingAssignment.objects.filter(user__in=ids).annotate(taught=Value(True))
+                .values_list("user_id", "class_page__path", "taught"),
+                *self._granted_class_rows(ids),
                 all=True,
             )
         )
-        class_paths, taught = set(), set()
-        for path, is_taught in rows:
-            class_paths.add(path)
+        class_paths = {pk: set() for pk in ids}
+        taught = {pk: set() for pk in ids}
+        for user_id, path, is_taught in rows:
+            if path is None:
+                continue
+            class_paths[user_id].add(path)
             if is_taught:
-                taught.add(path)
-        class_paths |= set(self._granted_class_paths(user, ClassPage))
-        member_schools = {path[:SCHOOL_PREFIX] for path in class_paths}
-        director_schools = set()
-        for role, school_path in StaffAssignment.objects.filter(user=user, school__isnull=False).values_list(
-            "role", "school__path"
+                taught[user_id].add(path)
+        member_schools = {pk: {path[:SCHOOL_PREFIX] for path in class_paths[pk]} for pk in ids}
+        director_schools = {pk: set() for pk in ids}
+        for user_id, role, school_path in StaffAssignment.objects.filter(user__in=ids, school__isnull=False).values_list(
+            "user_id", "role", "school__path"
         ):
-            member_schools.add(school_path)
+            member_schools[user_id].add(school_path)
             if role == Role.DIRECTOR:
-                director_schools.add(school_path)
-        return Scope(
-            class_paths=frozenset(class_paths),
-            taught_class_paths=frozenset(taught),
-            partner_class_paths=frozenset(self._partner_class_paths(user, class_paths) - class_paths),
-            member_school_paths=frozenset(member_schools),
-            director_school_paths=frozenset(director_schools),
-        )
+                director_schools[user_id].add(school_path)
+        partners = self._partner_paths_by_class(set().union(*class_paths.values()))
+        for pk in ids:
+            own = class_paths[pk]
+            partner_paths = set().union(*(partners.get(path, ()) for path in own)) - own
+            scopes[pk] = Scope(
+                class_paths=frozenset(own),
+                taught_class_paths=frozenset(taught[pk]),
+                partner_class_paths=frozenset(partner_paths),
+                member_school_paths=frozenset(member_schools[pk]),
+                director_school_paths=frozenset(director_schools[pk]),
+            )
+        return scopes
 
-    def _granted_class_paths(self, user, class_model):
-        """Explicit grants (a substitute teacher...) held in django-guardian, for the user or their groups."""
-        from guardian.shortcuts import get_objects_for_user
+    def _granted_class_rows(self, user_ids):
+        """Explicit grants (a substitute teacher...) held in django-guardian, for the users or their groups.
 
-        granted = get_objects_for_user(
-            user, "ent_pages.view_class_content", klass=class_model,
-            with_superuser=False, accept_global_perms=False,
-        )
-        return granted.values_list("path", flat=True)
+        (user id, class path, False) rows to union with enrolments: django-guardian's generic
+        object permissions ``ent_pages.view_class_content`` on ClassPage objects.
+        """
+        from guardian.models import GroupObjectPermission, UserObjectPermission
 
-    def _partner_class_paths(self, user, own_class_paths):
-        """Classes whose blog the user's classes were invited to read (correspondance scolaire).
+        from .models import ClassPage
+
+        class_ct = ContentType.objects.get_for_model(ClassPage)
+        path = Subquery(Page.objects.filter(pk=Cast(OuterRef("object_pk"), BigIntegerField())).values("path")[:1])
+        perm = {"permission__codename": "view_class_content", "permission__content_type": class_ct, "content_type": class_ct}
+        return [
+            UserObjectPermission.objects.filter(user__in=user_ids, **perm)
+            .annotate(path=path, taught=Value(False)).values_list("user_id", "path", "taught"),
+            GroupObjectPermission.objects.filter(group__user__in=user_ids, **perm)
+            .annotate(user_id=F("group__user"), path=path, taught=Value(False)).values_list("user_id", "path", "taught"),
+        ]
+
+    def _partner_paths_by_class(self, own_class_paths) -> dict[str, set[str]]:
+        """For each class, the classes whose blog it was invited to read (correspondance scolaire).
 
         The grant is the accepted class_blog.ClassPartnership itself: it is given to a class, not to
         people, so the invited class's families and teachers of the current year are in (and out at
-        revocation) without per-user rows to keep in sync. One indexed query.
+        revocation) without per-user rows (nor django-guardian permissions) to keep in sync. One
+        indexed query.
         """
         if not own_class_paths:
-            return set()
+            return {}
         from django.apps import apps
 
         partnership = apps.get_model("class_blog", "ClassPartnership")
-        return set(
+        result = {}
+        for invited, inviting in (
             partnership.objects.accepted()
             .filter(invited_class__path__in=own_class_paths)
-            .values_list("inviting_class__path", flat=True)
-        )
+            .values_list("invited_class__path", "inviting_class__path")
+        ):
+            result.setdefault(invited, set()).add(inviting)
+        return result
+
+    def _partner_class_paths(self, user, own_class_paths):
+        """Classes whose blog the user's classes were invited to read."""
+        return set().union(*self._partner_paths_by_class(own_class_paths).values())
 
     # ------------------------------------------------------------------------------- page rules
     def section_paths(self, page) -> tuple[str | None, str | None]:
