@@ -57,7 +57,16 @@ def build(guardians):
     from class_blog.news import ensure_city_news_index
     from class_blog.notes import send_note
     from ent_pages.models import (
-        ClassPage, Enrolment, Guardian, Guardianship, Pupil, Role, SchoolPage, StaffAssignment, TeachingAssignment, User,
+        ClassPage,
+        Enrolment,
+        Guardian,
+        Guardianship,
+        Pupil,
+        Role,
+        SchoolPage,
+        StaffAssignment,
+        TeachingAssignment,
+        User,
     )
     from ent_pages.school_year import current_school_year
     from ent_pages.tree import ensure_city_home
@@ -130,7 +139,7 @@ def _families(classes, per_class, prefix):
 
     year = current_school_year()
     users, pupils, guardians = [], [], []
-    for c, class_page in enumerate(classes):
+    for class_page in classes:
         for n in range(per_class):
             key = f"{prefix}-{class_page.pk}-{n}"
             users.append(User(username=key.lower(), email=f"{key.lower()}@example.org", first_name="Parent"))

@@ -20,7 +20,7 @@ from ent_pages.models import User
 from .feed import feed_pages
 from .models import DigestFrequency, DigestPreference, HomeworkEntry, NoteRecipient
 from .quiet_hours import is_quiet
-from .tasks import send_digest_email
+from .tasks import send_digest_emails
 
 #: A daily digest is due once this long after the previous one (cron may drift).
 DAILY_GAP = timedelta(hours=20)
@@ -93,7 +93,7 @@ def guardian_accounts():
     )
 
 
-def send_digests(now=None, *, ignore_quiet_hours=False, batch_size=500, stdout=None):
+def send_digests(now=None, *, ignore_quiet_hours=False, batch_size=500):
     """Send the digests that are due; returns (sent, skipped_nothing_new, not_due)."""
     now = now or timezone.now()
     if is_quiet(now) and not ignore_quiet_hours:
@@ -121,7 +121,7 @@ def send_digests(now=None, *, ignore_quiet_hours=False, batch_size=500, stdout=N
         policy.prime_scopes([users[pk] for pk in due])
         notes = pending_notes_by_user(list(due), min(due.values()), now)
         shared = {}
-        to_update, to_create = [], []
+        to_update, to_create, messages = [], [], []
         for user_id, since in due.items():
             user = users[user_id]
             key = (policy.scope(user), since)
@@ -137,7 +137,7 @@ def send_digests(now=None, *, ignore_quiet_hours=False, batch_size=500, stdout=N
                 "user": user, "digest": digest, "base_url": base_url, "home_url": home_url,
                 "preferences_url": preferences_url,
             })
-            send_digest_email.enqueue(user.email, subject, body)
+            messages.append([user.email, subject, body])
             sent += 1
             preference = preferences.get(user_id)
             if preference is None:
@@ -145,6 +145,8 @@ def send_digests(now=None, *, ignore_quiet_hours=False, batch_size=500, stdout=N
             else:
                 preference.last_sent_at = now
                 to_update.append(preference)
+        if messages:
+            send_digest_emails.enqueue(messages)
         DigestPreference.objects.bulk_create(to_create)
         DigestPreference.objects.bulk_update(to_update, ["last_sent_at"])
     return sent, nothing_new, not_due

@@ -4,11 +4,11 @@ With the default ImmediateBackend they run at once; a database or queue backend 
 the cron job without changing the callers.
 """
 
-from django.core.mail import send_mail
+from django.core.mail import send_mass_mail
 from django_tasks import task
 
 
 @task()
-def send_digest_email(to, subject, body):
-    send_mail(subject, body, None, [to])
-    return to
+def send_digest_emails(messages):
+    """Send a batch of digests over one connection: `messages` is a list of [to, subject, body]."""
+    return send_mass_mail([(subject, body, None, [to]) for to, subject, body in messages])

@@ -5,7 +5,14 @@ from guardian.shortcuts import assign_perm
 
 from ent_pages.access import policy
 from ent_pages.models import User
-from tests.factories import ClassPageFactory, ClassPartnershipFactory, UserFactory, make_director, make_parent, make_teacher
+from tests.factories import (
+    ClassPageFactory,
+    ClassPartnershipFactory,
+    UserFactory,
+    make_director,
+    make_parent,
+    make_teacher,
+)
 
 pytestmark = pytest.mark.django_db
 
