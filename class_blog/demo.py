@@ -3,7 +3,7 @@
 Called by ent_pages.demo.seed_demo_city; idempotent (keyed on slugs, titles and texts).
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -37,11 +37,21 @@ PROJECT_POSTS = [
 ]
 
 
-def _child(parent, model, slug, **fields):
+def _backdate(page, days_ago):
+    """Demo content was published days ago (and announced then, whatever the seed's hour)."""
+    when = timezone.now() - timedelta(days=days_ago)
+    fields = {"first_published_at": when, "last_published_at": when}
+    if hasattr(page, "announced_at"):
+        fields["announced_at"] = when
+    type(page).objects.filter(pk=page.pk).update(**fields)
+
+
+def _child(parent, model, slug, days_ago=3, **fields):
     page = model.objects.child_of(parent).filter(slug=slug).first()
     if page is None:
         page = parent.add_child(instance=model(slug=slug, **fields))
         page.save_revision().publish()
+        _backdate(page, days_ago)
     return page
 
 
@@ -53,6 +63,7 @@ def _post(parent, slug, title, tags, text, days_ago):
         ))
         post.tags.add(*tags)
         post.save_revision().publish()
+        _backdate(post, days_ago)
     return post
 
 
@@ -81,9 +92,14 @@ def seed_class_life(stdout=None):
         "subject": Subject.ARTS, "due_on": due + timedelta(days=3), "created_by": teacher})
 
     if not Note.objects.filter(class_page=ce1b, title="Sortie au jardin botanique").exists():
+        # Written the previous school day at 16:30 (outside quiet hours), so families see it whenever the seed runs.
+        day = timezone.localdate() - timedelta(days=1)
+        while day.weekday() >= 5:
+            day -= timedelta(days=1)
+        written = timezone.make_aware(datetime.combine(day, time(16, 30)))
         send_note(teacher, class_page=ce1b, title="Sortie au jardin botanique",
                   text="Le jeudi 10, nous irons au jardin botanique. Prévoir un pique-nique et des bottes.",
-                  scheduled_for=timezone.now() - timedelta(days=1), now=timezone.now() - timedelta(days=1))
+                  scheduled_for=written, now=written)
 
     ferry = SchoolPage.objects.get(uai="0310002B")
     _child(ferry, SchoolNewsPage, "kermesse", title="La kermesse de l'école",

@@ -20,6 +20,7 @@ def test_demo_seed_gives_ce1b_posts_homework_and_a_note_and_is_idempotent(client
     context = client.get(reverse("ent_pages:my_space")).context
     assert [n.title for n in context["pending_notes"]] == ["Sortie au jardin botanique"]
     assert context["homework_soon"]
+    assert len([p for p in context["feed_page"] if p.feed_kind == "ClassPostPage"]) == 4
     client.force_login(User.objects.get(username="parent.fratrie"))
     context = client.get(reverse("ent_pages:my_space")).context
     assert not context["pending_notes"] and not context["homework_soon"]

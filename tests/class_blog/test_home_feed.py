@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +24,13 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _school_day():
+    """A Tuesday morning: nothing is held by quiet hours unless a test says so."""
+    with time_machine.travel(datetime.datetime(2026, 11, 24, 9, 0, tzinfo=datetime.UTC), tick=True):
+        yield
 
 
 def _published(page, when):
@@ -123,8 +131,6 @@ def test_director_home_covers_the_whole_school(client, school, class_page, other
 
 
 def test_post_published_in_quiet_hours_waits_for_the_morning_in_the_feed(client, class_page):
-    import time_machine
-
     parent, _ = make_parent(class_page)
     teacher = make_teacher(class_page)
     late = datetime.datetime(2026, 11, 24, 21, 0, tzinfo=datetime.UTC)  # 22:00 in Paris, a Tuesday
