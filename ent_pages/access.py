@@ -22,8 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import BigIntegerField, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Cast, Substr
+from django.db.models import F, Q, Subquery, Value
+from django.db.models.functions import Substr
 from wagtail.models import Page
 
 from .school_year import current_school_year
@@ -97,26 +97,34 @@ class AccessPolicy:
         if not ids:
             return scopes
         year = current_school_year()
-        # Children's classes, classes taught and explicit grants, in one query.
+        # Children's classes, classes taught and explicit grants (class ids), in one query.
+        ENROLLED, TAUGHT, GRANTED = 0, 1, 2
         rows = (
             Enrolment.objects.filter(pupil__guardianships__guardian__user__in=ids, school_year=year)
-            .annotate(user_id=F("pupil__guardianships__guardian__user"), taught=Value(False))
-            .values_list("user_id", "class_page__path", "taught")
+            .annotate(user_id=F("pupil__guardianships__guardian__user"), kind=Value(ENROLLED))
+            .values_list("user_id", "class_page__path", "kind")
             .union(
-                TeachingAssignment.objects.filter(user__in=ids).annotate(taught=Value(True))
-                .values_list("user_id", "class_page__path", "taught"),
-                *self._granted_class_rows(ids),
+                TeachingAssignment.objects.filter(user__in=ids).annotate(kind=Value(TAUGHT))
+                .values_list("user_id", "class_page__path", "kind"),
+                *self._granted_class_rows(ids, GRANTED),
                 all=True,
             )
         )
         class_paths = {pk: set() for pk in ids}
         taught = {pk: set() for pk in ids}
-        for user_id, path, is_taught in rows:
-            if path is None:
+        granted = []
+        for user_id, value, kind in rows:
+            if kind == GRANTED:
+                granted.append((user_id, value))
                 continue
-            class_paths[user_id].add(path)
-            if is_taught:
-                taught[user_id].add(path)
+            class_paths[user_id].add(value)
+            if kind == TAUGHT:
+                taught[user_id].add(value)
+        if granted:  # rare: one more query to turn granted class ids into paths
+            paths = dict(Page.objects.filter(pk__in={int(pk) for _, pk in granted}).values_list("pk", "path"))
+            for user_id, pk in granted:
+                if int(pk) in paths:
+                    class_paths[user_id].add(paths[int(pk)])
         member_schools = {pk: {path[:SCHOOL_PREFIX] for path in class_paths[pk]} for pk in ids}
         director_schools = {pk: set() for pk in ids}
         for user_id, role, school_path in StaffAssignment.objects.filter(user__in=ids, school__isnull=False).values_list(
@@ -138,10 +146,10 @@ class AccessPolicy:
             )
         return scopes
 
-    def _granted_class_rows(self, user_ids):
+    def _granted_class_rows(self, user_ids, kind):
         """Explicit grants (a substitute teacher...) held in django-guardian, for the users or their groups.
 
-        (user id, class path, False) rows to union with enrolments: django-guardian's generic
+        (user id, class id as text, kind) rows to union with enrolments: django-guardian's generic
         object permissions ``ent_pages.view_class_content`` on ClassPage objects.
         """
         from guardian.models import GroupObjectPermission, UserObjectPermission
@@ -149,13 +157,12 @@ class AccessPolicy:
         from .models import ClassPage
 
         class_ct = ContentType.objects.get_for_model(ClassPage)
-        path = Subquery(Page.objects.filter(pk=Cast(OuterRef("object_pk"), BigIntegerField())).values("path")[:1])
         perm = {"permission__codename": "view_class_content", "permission__content_type": class_ct, "content_type": class_ct}
         return [
             UserObjectPermission.objects.filter(user__in=user_ids, **perm)
-            .annotate(path=path, taught=Value(False)).values_list("user_id", "path", "taught"),
+            .annotate(kind=Value(kind)).values_list("user_id", "object_pk", "kind"),
             GroupObjectPermission.objects.filter(group__user__in=user_ids, **perm)
-            .annotate(user_id=F("group__user"), path=path, taught=Value(False)).values_list("user_id", "path", "taught"),
+            .annotate(user_id=F("group__user"), kind=Value(kind)).values_list("user_id", "object_pk", "kind"),
         ]
 
     def _partner_paths_by_class(self, own_class_paths) -> dict[str, set[str]]:
