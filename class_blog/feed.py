@@ -31,13 +31,12 @@ def feed_pages(user, now=None):
     return pages.order_by("-first_published_at", "-pk")
 
 
-def upcoming_homework(user, today=None, days=HOMEWORK_DAYS, classes=None):
+def upcoming_homework(user, today=None, days=HOMEWORK_DAYS):
     today = today or timezone.localdate()
     return (
         HomeworkEntry.objects.filter(class_page__in=policy.viewable_class_ids(user))
         .filter(due_on__gte=today, due_on__lte=today + timedelta(days=days))
-        .select_related("class_page")
-        .order_by("due_on", "class_page__title", "subject", "pk")
+        .order_by("due_on", "class_page_id", "subject", "pk")
     )
 
 
@@ -61,9 +60,14 @@ def home_context(request):
             Note.objects.filter(Q(sender=user) | Q(class_page__in=managed) | Q(school__path__in=scope.director_school_paths))
         ).select_related("class_page", "school").order_by("-created_at")[:5])
     own = set(scope.class_paths) | {p for p in classes if p[: 3 * Page.steplen] in scope.director_school_paths}
+    # The classes are loaded already: no join (nor page instances) per homework entry.
+    classes_by_id = {c.pk: c for c in classes.values()}
+    homework = list(upcoming_homework(user)[:20])
+    for entry in homework:
+        entry.class_title = classes_by_id[entry.class_page_id].title if entry.class_page_id in classes_by_id else ""
     return {
         "pending_notes": list(pending_notes_for(user, now)[:10]),
-        "homework_soon": list(upcoming_homework(user)[:20]),
+        "homework_soon": homework,
         "feed_page": page_obj,
         "sent_notes": sent_notes,
         "my_classes": [c for path, c in classes.items() if path in own or scope.superuser],
