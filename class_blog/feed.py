@@ -9,11 +9,11 @@ from datetime import timedelta
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.models import Page, get_page_models
 
 from ent_pages.access import policy
 
-from .models import CityNewsPage, ClassPostPage, HomeworkEntry, Note, SchoolNewsPage
+from .models import HomeworkEntry, Note
 from .models.posts import PostsPage, page_number
 from .notes import pending_notes_for, with_ack_counts
 
@@ -21,10 +21,15 @@ FEED_PER_PAGE = 15
 HOMEWORK_DAYS = 7
 
 
+def feed_models():
+    """Page models shown in the family feed: those with ``in_family_feed = True`` (other apps may add theirs)."""
+    return [model for model in get_page_models() if getattr(model, "in_family_feed", False)]
+
+
 def feed_pages(user, now=None):
-    """Posts, school news and city news the user may see, announced by now, newest first (a Page queryset)."""
+    """Posts, school (and CLAE) news and city news the user may see, announced by now, newest first (Page queryset)."""
     now = now or timezone.now()
-    pages = Page.objects.live().type(ClassPostPage, SchoolNewsPage, CityNewsPage)
+    pages = Page.objects.live().type(*feed_models())
     pages = policy.viewable(user, pages)
     # Held by quiet hours: not announced yet.
     pages = pages.exclude(classpostpage__announced_at__gt=now).exclude(schoolnewspage__announced_at__gt=now)
@@ -46,12 +51,13 @@ def home_context(request):
     scope = policy.scope(user)
     classes = {c.path: c for c in policy.viewable_classes(user, include_partners=True).live().order_by("title")}
     # Plain Page rows are enough for a title, a date and a link: no query per page type.
-    kinds = {ct.pk: model.__name__ for model, ct in ContentType.objects.get_for_models(
-        ClassPostPage, SchoolNewsPage, CityNewsPage).items()}
+    models = {ct.pk: model for model, ct in ContentType.objects.get_for_models(*feed_models()).items()}
     page_obj = PostsPage(feed_pages(user, now), page_number(request), per_page=FEED_PER_PAGE)
     for item in page_obj:
-        item.feed_kind = kinds.get(item.content_type_id)
-        item.feed_class = classes.get(item.path[: 4 * item.steplen]) if item.feed_kind == "ClassPostPage" else None
+        model = models.get(item.content_type_id)
+        item.feed_kind = model.__name__ if model else ""
+        feed_class = classes.get(item.path[: 4 * item.steplen]) if item.feed_kind == "ClassPostPage" else None
+        item.feed_label = feed_class.title if feed_class else (model._meta.verbose_name if model else "")
     staff = scope.superuser or bool(scope.taught_class_paths or scope.director_school_paths)
     sent_notes = []
     if staff:

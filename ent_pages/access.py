@@ -327,7 +327,7 @@ class AccessPolicy:
         """A note (mot à signer): its recipients once delivered, its sender, the staff of its audience."""
         if user is None or not user.is_authenticated:
             return False
-        if note.sender_id == user.pk or self.can_manage_note(user, note):
+        if self.can_manage_note(user, note):
             return True
         return note.is_delivered and note.recipients.filter(guardian__user=user).exists()
 
@@ -335,7 +335,7 @@ class AccessPolicy:
         """See acknowledgements, export and remind: the sender, the class's teachers, the school's directors."""
         if user is None or not user.is_authenticated:
             return False
-        if note.sender_id == user.pk:
+        if note.sender_id is not None and note.sender_id == user.pk:
             return True
         if note.class_page_id:
             return self.can_manage_class(user, note.class_page)

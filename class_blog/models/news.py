@@ -28,6 +28,9 @@ class SchoolNewsPage(Page):
     parent_page_types = ["ent_pages.SchoolPage"]
     subpage_types = []
 
+    #: Shown in the family home feed and digests (class_blog.feed).
+    in_family_feed = True
+
     class Meta:
         verbose_name = _("school news")
         verbose_name_plural = _("school news")
@@ -67,6 +70,8 @@ class CityNewsPage(Page):
 
     parent_page_types = ["class_blog.CityNewsIndexPage"]
     subpage_types = []
+
+    in_family_feed = True
 
     class Meta:
         verbose_name = _("city news")

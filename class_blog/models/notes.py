@@ -19,7 +19,9 @@ class Note(models.Model):
     reaches families at `scheduled_for`: when asked, never inside quiet hours (class_blog.quiet_hours).
     """
 
-    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sent_notes", verbose_name=_("sender"))
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="sent_notes", verbose_name=_("sender")
+    )
     class_page = models.ForeignKey(
         "ent_pages.ClassPage", null=True, blank=True, on_delete=models.CASCADE, related_name="notes", verbose_name=_("class")
     )

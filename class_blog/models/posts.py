@@ -48,6 +48,8 @@ class ClassPostPage(Page):
 
     #: Partner classes (correspondance scolaire) may read posts.
     visible_to_partner_classes = True
+    #: Shown in the family home feed and digests (class_blog.feed).
+    in_family_feed = True
 
     class Meta:
         verbose_name = _("class post")
