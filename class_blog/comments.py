@@ -37,9 +37,13 @@ def rate_limited(user):
 
 
 def options_for(class_page):
+    """The class's blog options (defaults when never set); free when loaded with select_related."""
     from .models import ClassBlogOptions
 
-    return ClassBlogOptions.objects.filter(class_page=class_page).first() or ClassBlogOptions(class_page=class_page)
+    try:
+        return class_page.blog_options
+    except ClassBlogOptions.DoesNotExist:
+        return ClassBlogOptions(class_page=class_page)
 
 
 def comments_context(request, post):

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -43,6 +44,14 @@ from .models import (
     PartnershipStatus,
     SchoolQuietHours,
 )
+
+
+def _next_or(request, fallback):
+    """The POSTed `next` URL when it is local, else `fallback`."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
 
 
 def _class_or_404(user, class_id, manage=False):
@@ -301,7 +310,7 @@ def comment_approve(request, pk):
         raise Http404
     Comment.objects.filter(pk=pk).update(approved=True)
     messages.success(request, _("Comment approved."))
-    return redirect(request.POST.get("next") or comment.post.url)
+    return redirect(_next_or(request, comment.post.url))
 
 
 @login_required
@@ -313,7 +322,7 @@ def comment_delete(request, pk):
         raise Http404
     comment.delete()
     messages.success(request, _("Comment deleted."))
-    return redirect(request.POST.get("next") or comment.post.url)
+    return redirect(_next_or(request, comment.post.url))
 
 
 # ------------------------------------------------------------------ class management: options, partners

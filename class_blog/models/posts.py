@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -11,6 +12,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from ent_pages.access import SCHOOL_DEPTH
 from ent_pages.blocks import BaseStreamBlock
 
 from ..blocks import ClassPostStreamBlock
@@ -55,11 +57,13 @@ class ClassPostPage(Page):
         verbose_name = _("class post")
         verbose_name_plural = _("class posts")
 
-    @property
+    @cached_property
     def class_page(self):
+        """The class the post belongs to, with its blog options (one query)."""
         from ent_pages.models import ClassPage
 
-        return ClassPage.objects.ancestor_of(self).first()
+        class_path = self.path[: (SCHOOL_DEPTH + 1) * self.steplen]
+        return ClassPage.objects.filter(path=class_path).select_related("blog_options").first()
 
     def get_context(self, request, *args, **kwargs):
         from ..comments import comments_context
