@@ -1,6 +1,9 @@
-"""Wagtail seams of the class blog: the blog section of class pages."""
+"""Wagtail seams of class life: the blog section of class pages, the family home, admin menu items."""
 
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
 from ent_pages.access import policy
 
@@ -23,3 +26,22 @@ def family_home_feed(request, context):
 
     context.update(home_context(request))
     return "class_blog/includes/home_feed.html"
+
+
+class ClassLifeMenuItem(MenuItem):
+    """Shown to the people who run a class (its teachers, the school's directors)."""
+
+    def is_shown(self, request):
+        return policy.managed_classes(request.user).exists()
+
+
+@hooks.register("register_admin_menu_item")
+def homework_menu_item():
+    return ClassLifeMenuItem(_("Write homework"), reverse("class_blog:homework_quick_entry"), name="class-homework",
+                             icon_name="calendar", order=250)
+
+
+@hooks.register("register_admin_menu_item")
+def notes_menu_item():
+    return ClassLifeMenuItem(_("Notes to acknowledge"), reverse("class_blog:note_list"), name="class-notes",
+                             icon_name="mail", order=251)

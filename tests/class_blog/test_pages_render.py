@@ -73,3 +73,10 @@ def test_director_screens_render(client, school, class_page):
     for url in [reverse("ent_pages:my_space"), reverse("class_blog:note_create"),
                 reverse("class_blog:school_quiet_hours", args=[school.pk]), reverse("class_blog:class_manage", args=[class_page.pk])]:
         assert client.get(url).status_code == 200, url
+
+
+def test_teacher_finds_homework_and_notes_in_the_admin_menu(client, class_page):
+    teacher = make_teacher(class_page)
+    client.force_login(teacher)
+    content = client.get("/admin/").content.decode()
+    assert reverse("class_blog:homework_quick_entry") in content and reverse("class_blog:note_list") in content
