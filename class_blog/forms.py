@@ -150,7 +150,11 @@ class PartnershipInviteForm(forms.Form):
             ClassPage.objects.live().filter(school_year=inviting_class.school_year)
             .exclude(pk=inviting_class.pk).order_by("path")
         )
-        self.fields["invited_class"].label_from_instance = lambda obj: obj.get_admin_display_title()
+        schools = dict(SchoolPage.objects.values_list("path", "title"))
+        steplen = ClassPage.steplen
+        self.fields["invited_class"].label_from_instance = (
+            lambda obj: f"{obj.title} — {schools.get(obj.path[: 3 * steplen], '')}"
+        )
 
 
 class DigestPreferenceForm(forms.ModelForm):
