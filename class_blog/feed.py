@@ -13,11 +13,12 @@ from wagtail.models import Page, get_page_models
 
 from ent_pages.access import policy
 
-from .models import HomeworkEntry, Note
+from .models import HomeworkEntry, Note, Subject
 from .models.posts import PostsPage, page_number
 from .notes import pending_notes_for, with_ack_counts
 
-FEED_PER_PAGE = 15
+FEED_PER_PAGE = 10
+HOMEWORK_ON_HOME = 10
 HOMEWORK_DAYS = 7
 
 
@@ -68,9 +69,11 @@ def home_context(request):
     own = set(scope.class_paths) | {p for p in classes if p[: 3 * Page.steplen] in scope.director_school_paths}
     # The classes are loaded already: no join (nor page instances) per homework entry.
     classes_by_id = {c.pk: c for c in classes.values()}
-    homework = list(upcoming_homework(user)[:20])
+    homework = list(upcoming_homework(user)[:HOMEWORK_ON_HOME])
+    subjects = dict(Subject.choices)
     for entry in homework:
         entry.class_title = classes_by_id[entry.class_page_id].title if entry.class_page_id in classes_by_id else ""
+        entry.subject_label = subjects.get(entry.subject, entry.subject)
     return {
         "pending_notes": list(pending_notes_for(user, now)[:10]),
         "homework_soon": homework,

@@ -84,7 +84,7 @@ def test_feed_is_newest_first_and_paginated(client, class_page):
     first = client.get(reverse("ent_pages:my_space")).context["feed_page"]
     assert [p.title for p in first][:2] == ["Billet 00", "Billet 01"] and first.has_next
     second = client.get(reverse("ent_pages:my_space"), {"page": 2}).context["feed_page"]
-    assert [p.title for p in second] == [f"Billet {i}" for i in range(15, 20)]
+    assert [p.title for p in second] == [f"Billet {i}" for i in range(10, 20)]
 
 
 def test_parent_home_query_count_does_not_grow_with_children_posts_or_notes(
