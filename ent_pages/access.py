@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, Subquery
+from django.db.models import F, Q, Subquery, Value
 from django.db.models.functions import Substr
 from wagtail.models import Page
 
@@ -46,6 +46,8 @@ class Scope:
     superuser: bool = False
     #: Class sections fully visible (own children's classes, classes taught, explicit grants).
     class_paths: frozenset[str] = field(default_factory=frozenset)
+    #: Classes the user teaches (a subset of class_paths): they run its blog, homework and notes.
+    taught_class_paths: frozenset[str] = field(default_factory=frozenset)
     #: Class sections visible for their blog only (partner classes).
     partner_class_paths: frozenset[str] = field(default_factory=frozenset)
     #: Schools whose members-only sections (not classes) are visible.
@@ -78,31 +80,72 @@ class AccessPolicy:
         if user is not None and hasattr(user, _SCOPE_ATTR):
             delattr(user, _SCOPE_ATTR)
 
-    def _compute_scope(self, user) -> Scope:
-        from .models import ClassPage, Enrolment, Role, StaffAssignment, TeachingAssignment
+    def prime_scopes(self, users) -> None:
+        """Compute and cache the scopes of many users at once (digests): a few queries per batch."""
+        pending = [u for u in users if u.is_authenticated and u.is_active and getattr(u, _SCOPE_ATTR, None) is None]
+        scopes = self._compute_scopes(pending)
+        for user in pending:
+            setattr(user, _SCOPE_ATTR, scopes[user.pk])
 
-        if user.is_superuser:
-            return Scope(superuser=True)
-        class_paths = set(
-            Enrolment.objects.filter(self.family_enrolments(), pupil__guardianships__guardian__user=user)
-            .values_list("class_page__path", flat=True)
+    def _compute_scope(self, user) -> Scope:
+        return self._compute_scopes([user])[user.pk]
+
+    def _compute_scopes(self, users) -> dict[int, Scope]:
+        """Scopes of `users` by id: four queries whatever their number (one user or a batch of digests)."""
+        from .models import Enrolment, Role, StaffAssignment, TeachingAssignment
+
+        scopes = {u.pk: Scope(superuser=True) for u in users if u.is_superuser}
+        ids = [u.pk for u in users if not u.is_superuser]
+        if not ids:
+            return scopes
+        # Children's classes, classes taught and explicit grants (class ids), in one query.
+        ENROLLED, TAUGHT, GRANTED = 0, 1, 2
+        rows = (
+            Enrolment.objects.filter(self.family_enrolments(), pupil__guardianships__guardian__user__in=ids)
+            .annotate(user_id=F("pupil__guardianships__guardian__user"), kind=Value(ENROLLED))
+            .values_list("user_id", "class_page__path", "kind")
+            .union(
+                TeachingAssignment.objects.filter(user__in=ids).annotate(kind=Value(TAUGHT))
+                .values_list("user_id", "class_page__path", "kind"),
+                *self._granted_class_rows(ids, GRANTED),
+                all=True,
+            )
         )
-        class_paths |= set(TeachingAssignment.objects.filter(user=user).values_list("class_page__path", flat=True))
-        class_paths |= set(self._granted_class_paths(user, ClassPage))
-        member_schools = {path[:SCHOOL_PREFIX] for path in class_paths}
-        director_schools = set()
-        for role, school_path in StaffAssignment.objects.filter(user=user, school__isnull=False).values_list(
-            "role", "school__path"
+        class_paths = {pk: set() for pk in ids}
+        taught = {pk: set() for pk in ids}
+        granted = []
+        for user_id, value, kind in rows:
+            if kind == GRANTED:
+                granted.append((user_id, value))
+                continue
+            class_paths[user_id].add(value)
+            if kind == TAUGHT:
+                taught[user_id].add(value)
+        if granted:  # rare: one more query to turn granted class ids into paths
+            paths = dict(Page.objects.filter(pk__in={int(pk) for _, pk in granted}).values_list("pk", "path"))
+            for user_id, pk in granted:
+                if int(pk) in paths:
+                    class_paths[user_id].add(paths[int(pk)])
+        member_schools = {pk: {path[:SCHOOL_PREFIX] for path in class_paths[pk]} for pk in ids}
+        director_schools = {pk: set() for pk in ids}
+        for user_id, role, school_path in StaffAssignment.objects.filter(user__in=ids, school__isnull=False).values_list(
+            "user_id", "role", "school__path"
         ):
-            member_schools.add(school_path)
+            member_schools[user_id].add(school_path)
             if role == Role.DIRECTOR:
-                director_schools.add(school_path)
-        return Scope(
-            class_paths=frozenset(class_paths),
-            partner_class_paths=frozenset(self._partner_class_paths(user, class_paths) - class_paths),
-            member_school_paths=frozenset(member_schools),
-            director_school_paths=frozenset(director_schools),
-        )
+                director_schools[user_id].add(school_path)
+        partners = self._partner_paths_by_class(set().union(*class_paths.values()))
+        for pk in ids:
+            own = class_paths[pk]
+            partner_paths = set().union(*(partners.get(path, ()) for path in own)) - own
+            scopes[pk] = Scope(
+                class_paths=frozenset(own),
+                taught_class_paths=frozenset(taught[pk]),
+                partner_class_paths=frozenset(partner_paths),
+                member_school_paths=frozenset(member_schools[pk]),
+                director_school_paths=frozenset(director_schools[pk]),
+            )
+        return scopes
 
     @staticmethod
     def family_enrolments():
@@ -112,19 +155,50 @@ class AccessPolicy:
 
         return Q(school_year=current_school_year()) | Q(class_page__family_visible_until__gte=timezone.localdate())
 
-    def _granted_class_paths(self, user, class_model):
-        """Explicit grants (a substitute teacher...) held in django-guardian, for the user or their groups."""
-        from guardian.shortcuts import get_objects_for_user
+    def _granted_class_rows(self, user_ids, kind):
+        """Explicit grants (a substitute teacher...) held in django-guardian, for the users or their groups.
 
-        granted = get_objects_for_user(
-            user, "ent_pages.view_class_content", klass=class_model,
-            with_superuser=False, accept_global_perms=False,
-        )
-        return granted.values_list("path", flat=True)
+        (user id, class id as text, kind) rows to union with enrolments: django-guardian's generic
+        object permissions ``ent_pages.view_class_content`` on ClassPage objects.
+        """
+        from guardian.models import GroupObjectPermission, UserObjectPermission
+
+        from .models import ClassPage
+
+        class_ct = ContentType.objects.get_for_model(ClassPage)
+        perm = {"permission__codename": "view_class_content", "permission__content_type": class_ct, "content_type": class_ct}
+        return [
+            UserObjectPermission.objects.filter(user__in=user_ids, **perm)
+            .annotate(kind=Value(kind)).values_list("user_id", "object_pk", "kind"),
+            GroupObjectPermission.objects.filter(group__user__in=user_ids, **perm)
+            .annotate(user_id=F("group__user"), kind=Value(kind)).values_list("user_id", "object_pk", "kind"),
+        ]
+
+    def _partner_paths_by_class(self, own_class_paths) -> dict[str, set[str]]:
+        """For each class, the classes whose blog it was invited to read (correspondance scolaire).
+
+        The grant is the accepted class_blog.ClassPartnership itself: it is given to a class, not to
+        people, so the invited class's families and teachers of the current year are in (and out at
+        revocation) without per-user rows (nor django-guardian permissions) to keep in sync. One
+        indexed query.
+        """
+        if not own_class_paths:
+            return {}
+        from django.apps import apps
+
+        partnership = apps.get_model("class_blog", "ClassPartnership")
+        result = {}
+        for invited, inviting in (
+            partnership.objects.accepted()
+            .filter(invited_class__path__in=own_class_paths)
+            .values_list("invited_class__path", "inviting_class__path")
+        ):
+            result.setdefault(invited, set()).add(inviting)
+        return result
 
     def _partner_class_paths(self, user, own_class_paths):
-        """Classes whose blog the user's classes were invited to read (filled in by the class blog)."""
-        return set()
+        """Classes whose blog the user's classes were invited to read."""
+        return set().union(*self._partner_paths_by_class(own_class_paths).values())
 
     # ------------------------------------------------------------------------------- page rules
     def section_paths(self, page) -> tuple[str | None, str | None]:
@@ -343,6 +417,87 @@ class AccessPolicy:
             cache.incr(_ACCESS_VERSION_KEY)
         except ValueError:
             cache.set(_ACCESS_VERSION_KEY, 1, None)
+
+    # ------------------------------------------------------------------ class life (class_blog)
+    def can_view_class_private(self, user, class_page) -> bool:
+        """The class's own life beyond its blog (homework notebook, notes): never partner classes."""
+        scope = self.scope(user)
+        return (
+            scope.superuser
+            or class_page.path in scope.class_paths
+            or class_page.path[:SCHOOL_PREFIX] in scope.director_school_paths
+        )
+
+    def can_manage_class(self, user, class_page) -> bool:
+        """Write homework and notes, moderate comments, invite partners: its teachers and directors."""
+        scope = self.scope(user)
+        return (
+            scope.superuser
+            or class_page.path in scope.taught_class_paths
+            or class_page.path[:SCHOOL_PREFIX] in scope.director_school_paths
+        )
+
+    def can_manage_school(self, user, school) -> bool:
+        """School-wide notes, quiet hours and news: the school's directors."""
+        scope = self.scope(user)
+        return scope.superuser or school.path in scope.director_school_paths
+
+    def _class_filter(self, paths, school_paths, prefix=""):
+        q = Q(**{f"{prefix}path__in": list(paths)}) if paths else Q(pk__in=[])
+        for school_path in sorted(school_paths):
+            q |= Q(**{f"{prefix}path__startswith": school_path, f"{prefix}depth": SCHOOL_DEPTH + 1})
+        return q
+
+    def viewable_classes(self, user, include_partners=False):
+        """ClassPage queryset whose private life the user may see (plus partner blogs if asked)."""
+        from .models import ClassPage
+
+        scope = self.scope(user)
+        if scope.superuser:
+            return ClassPage.objects.all()
+        paths = set(scope.class_paths) | (set(scope.partner_class_paths) if include_partners else set())
+        return ClassPage.objects.filter(self._class_filter(paths, scope.director_school_paths))
+
+    def viewable_class_ids(self, user, include_partners=False):
+        """Lazy ids (a subquery) of `viewable_classes`: `class_page__in=` costs no extra query."""
+        return self.viewable_classes(user, include_partners=include_partners).values("pk")
+
+    def managed_classes(self, user):
+        """ClassPage queryset the user manages (classes taught, classes of directed schools)."""
+        from .models import ClassPage
+
+        scope = self.scope(user)
+        if scope.superuser:
+            return ClassPage.objects.all()
+        return ClassPage.objects.filter(self._class_filter(scope.taught_class_paths, scope.director_school_paths))
+
+    def can_view_note(self, user, note) -> bool:
+        """A note (mot à signer): its recipients once delivered, its sender, the staff of its audience."""
+        if user is None or not user.is_authenticated:
+            return False
+        if self.can_manage_note(user, note):
+            return True
+        return note.is_delivered and note.recipients.filter(guardian__user=user).exists()
+
+    def can_manage_note(self, user, note) -> bool:
+        """See acknowledgements, export and remind: the sender, the class's teachers, the school's directors."""
+        if user is None or not user.is_authenticated:
+            return False
+        if note.sender_id is not None and note.sender_id == user.pk:
+            return True
+        if note.class_page_id:
+            return self.can_manage_class(user, note.class_page)
+        return self.can_manage_school(user, note.school)
+
+    def can_comment(self, user, post) -> bool:
+        """Comment on a post: whoever may read it (partner classes included), with an account."""
+        return user is not None and user.is_authenticated and self.can_view(user, post)
+
+    def can_delete_comment(self, user, comment, class_page) -> bool:
+        """Its author, and the class's teachers and directors."""
+        if user is None or not user.is_authenticated:
+            return False
+        return comment.author_id == user.pk or self.can_manage_class(user, class_page)
 
     # ----------------------------------------------------------------------------------- helpers
     @staticmethod

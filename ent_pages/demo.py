@@ -153,6 +153,10 @@ def seed_demo_city(stdout=None):
 
     _named_families(classes, year)
     _class_media(classes)
+
+    from class_blog.demo import seed_class_life
+
+    seed_class_life(stdout=stdout)
     if stdout:
         stdout.write(f"Demo city ready: {SchoolPage.objects.count()} schools, {ClassPage.objects.count()} classes, "
                      f"{Pupil.objects.count()} pupils, {Guardian.objects.count()} guardians.")

@@ -3,41 +3,47 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
+from wagtail import hooks
 
 from . import activation as activation_codes
 from .access import policy
 from .forms import CODE_REFUSED, ActivationCodeForm, ActivationForm
-from .models import ClassPage, Guardianship, SchoolPage
+from .models import ClassPage, Enrolment, Pupil, SchoolPage
 from .school_year import current_school_year
 
 
 @login_required
 def my_space(request):
-    """Where a parent or a member of staff lands: their children, classes and schools."""
+    """Where a parent or a member of staff lands: their children, classes and schools.
+
+    Other apps add their sections (the class blog's feed...) through the Wagtail hook
+    ``my_space_sections``: fn(request, context) updates the context and returns a template name.
+    """
     user = request.user
     year = current_school_year()
-    children = (
-        Guardianship.objects.filter(guardian__user=user)
-        .select_related("pupil")
-        .order_by("pupil__first_name")
-    )
-    child_rows = []
-    for guardianship in children:
-        enrolment = guardianship.pupil.enrolments.filter(school_year=year).select_related("class_page").first()
-        child_rows.append({"pupil": guardianship.pupil, "class_page": enrolment.class_page if enrolment else None})
-    classes = policy.viewable(user, ClassPage.objects.live()).order_by("path")
     scope = policy.scope(user)
-    schools = SchoolPage.objects.live().filter(path__in=scope.member_school_paths | scope.director_school_paths)
-    return render(
-        request,
-        "ent_pages/my_space.html",
-        {"children": child_rows, "classes": classes, "schools": schools.order_by("title"), "school_year": year},
+    pupils = list(
+        Pupil.objects.filter(guardianships__guardian__user=user).distinct()
+        .annotate(class_page_id=Subquery(
+            Enrolment.objects.filter(pupil=OuterRef("pk"), school_year=year).values("class_page_id")[:1]
+        ))
+        .order_by("first_name")
     )
+    context = {"school_year": year}
+    context["sections"] = [name for fn in hooks.get_hooks("my_space_sections") if (name := fn(request, context))]
+    if "my_classes" not in context:
+        context["my_classes"] = list(policy.viewable(user, ClassPage.objects.live()).order_by("path"))
+    classes_by_id = {c.pk: c for c in context["my_classes"]}
+    context["children"] = [{"pupil": pupil, "class_page": classes_by_id.get(pupil.class_page_id)} for pupil in pupils]
+    schools = SchoolPage.objects.live().filter(path__in=scope.member_school_paths | scope.director_school_paths)
+    context["schools"] = schools.order_by("title")
+    return render(request, "ent_pages/my_space.html", context)
 
 
 @sensitive_post_parameters("password1", "password2", "code")

@@ -128,3 +128,81 @@ def make_director(school, username=None):
     user = UserFactory(**({"username": username} if username else {}))
     StaffAssignmentFactory(user=user, school=school, role=Role.DIRECTOR)
     return user
+
+
+# ------------------------------------------------------------------------------ class life (class_blog)
+from class_blog.models import (  # noqa: E402
+    CityNewsIndexPage,
+    CityNewsPage,
+    ClassPartnership,
+    ClassPostPage,
+    ClassProjectPage,
+    HomeworkEntry,
+    PartnershipStatus,
+    SchoolNewsPage,
+)
+
+
+class ClassPostPageFactory(PageFactory):
+    class Meta:
+        model = ClassPostPage
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Billet {n}")
+    parent = factory.SubFactory(ClassPageFactory)
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.add(*extracted)
+            self.save()
+
+
+class ClassProjectPageFactory(PageFactory):
+    class Meta:
+        model = ClassProjectPage
+
+    title = factory.Sequence(lambda n: f"Projet {n}")
+    parent = factory.SubFactory(ClassPageFactory)
+
+
+class HomeworkEntryFactory(DjangoModelFactory):
+    class Meta:
+        model = HomeworkEntry
+
+    class_page = factory.SubFactory(ClassPageFactory)
+    text = factory.Sequence(lambda n: f"Lire la page {n}")
+
+
+class SchoolNewsPageFactory(PageFactory):
+    class Meta:
+        model = SchoolNewsPage
+
+    title = factory.Sequence(lambda n: f"Nouvelle de l'école {n}")
+    parent = factory.SubFactory(SchoolPageFactory)
+
+
+class CityNewsIndexPageFactory(PageFactory):
+    class Meta:
+        model = CityNewsIndexPage
+
+    title = "Actualités de la ville"
+    slug = "actualites"
+    parent = factory.LazyFunction(ensure_city_home)
+
+
+class CityNewsPageFactory(PageFactory):
+    class Meta:
+        model = CityNewsPage
+
+    title = factory.Sequence(lambda n: f"Menu de la cantine {n}")
+    parent = factory.SubFactory(CityNewsIndexPageFactory)
+
+
+class ClassPartnershipFactory(DjangoModelFactory):
+    class Meta:
+        model = ClassPartnership
+
+    inviting_class = factory.SubFactory(ClassPageFactory)
+    invited_class = factory.SubFactory(ClassPageFactory)
+    status = PartnershipStatus.ACCEPTED

@@ -3,6 +3,7 @@
 from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -28,7 +29,7 @@ class CityHomePage(Page):
     search_fields = Page.search_fields + [index.SearchField("intro")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["ent_pages.SchoolPage"]
+    subpage_types = ["ent_pages.SchoolPage", "class_blog.CityNewsIndexPage"]
     max_count = 1
 
     class Meta:
@@ -80,7 +81,7 @@ class SchoolPage(Page):
     ]
 
     parent_page_types = ["ent_pages.CityHomePage"]
-    subpage_types = ["ent_pages.ClassPage", "periscolaire.ClaePage"]
+    subpage_types = ["ent_pages.ClassPage", "periscolaire.ClaePage", "class_blog.SchoolNewsPage"]
 
     class Meta:
         verbose_name = _("school")
@@ -134,7 +135,10 @@ class ClassPage(Page):
     search_fields = Page.search_fields + [index.FilterField("school_year")]
 
     parent_page_types = ["ent_pages.SchoolPage"]
-    subpage_types = ["periscolaire.GalleryPage"]
+    subpage_types = ["class_blog.ClassPostPage", "class_blog.ClassProjectPage", "periscolaire.GalleryPage"]
+
+    #: Partner classes may open the class page, which then shows the blog only (see class_blog).
+    visible_to_partner_classes = True
 
     class Meta:
         verbose_name = _("class")
@@ -172,4 +176,9 @@ class ClassPage(Page):
             PrivateDocument.objects.filter(collection_id=collection_id).order_by("-created_at")[: self.MEDIA_ON_PAGE]
             if collection_id else []
         )
+        # Other apps add their sections (the class blog...) through this Wagtail hook:
+        # fn(class_page, request, context) returns a template name to include, or None.
+        context["class_sections"] = [
+            name for fn in hooks.get_hooks("class_page_sections") if (name := fn(self, request, context))
+        ]
         return context

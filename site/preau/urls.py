@@ -11,6 +11,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PublicSitemap}}),
     path("", include("ent_pages.urls")),
     path("", include("periscolaire.urls")),
+    path("vie-de-classe/", include("class_blog.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,118 @@
+"""Sending notes to acknowledge, acknowledging them, and reminding the families who have not."""
+
+from django.conf import settings
+from django.core.mail import get_connection, send_mail
+from django.db import transaction
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ent_pages.models import ClassPage, Guardianship
+from ent_pages.school_year import current_school_year
+
+from .models import Note, NoteRecipient
+from .quiet_hours import delivery_time, end_of_quiet, is_quiet, rules_for_school
+
+
+def audience_guardianships(*, class_page=None, school=None, pupils=None):
+    """(guardian, pupil) pairs a note goes to: this year's pupils of the class, of the school, or the chosen ones."""
+    year = current_school_year()
+    guardianships = Guardianship.objects.all()
+    if pupils is not None:
+        guardianships = guardianships.filter(pupil__in=pupils)
+    elif class_page is not None:
+        guardianships = guardianships.filter(pupil__enrolments__class_page=class_page, pupil__enrolments__school_year=year)
+    else:
+        classes = ClassPage.objects.child_of(school)
+        guardianships = guardianships.filter(pupil__enrolments__class_page__in=classes, pupil__enrolments__school_year=year)
+    return guardianships.values_list("guardian_id", "pupil_id").distinct()
+
+
+@transaction.atomic
+def send_note(sender, *, title, text, class_page=None, school=None, pupils=None, scheduled_for=None, now=None):
+    """Create the note and its recipients; it reaches families at the requested time, never in quiet hours."""
+    if school is None:
+        school = class_page.get_parent().specific
+    now = now or timezone.now()
+    note = Note.objects.create(
+        sender=sender, class_page=class_page, school=school, chosen_families=pupils is not None,
+        title=title, text=text, created_at=now,
+        scheduled_for=delivery_time(scheduled_for, rules=rules_for_school(school.pk), now=now),
+    )
+    NoteRecipient.objects.bulk_create([
+        NoteRecipient(note=note, guardian_id=guardian_id, pupil_id=pupil_id)
+        for guardian_id, pupil_id in audience_guardianships(class_page=class_page, school=school, pupils=pupils)
+    ])
+    return note
+
+
+def acknowledge(note, user, now=None):
+    """Record that the user has read the note, once: rows already acknowledged never change.
+
+    Returns the number of rows acknowledged now (0 when already done or not a recipient).
+    """
+    if not note.is_delivered:
+        return 0
+    return NoteRecipient.objects.filter(note=note, guardian__user=user, acknowledged_at__isnull=True).update(
+        acknowledged_at=now or timezone.now(), acknowledged_by=user
+    )
+
+
+def pending_notes_for(user, now=None):
+    """Delivered notes the user (as a guardian) has yet to acknowledge, newest first."""
+    now = now or timezone.now()
+    return (
+        Note.objects.delivered(now)
+        .filter(recipients__guardian__user=user, recipients__acknowledged_at__isnull=True)
+        .distinct()
+        .order_by("-scheduled_for", "-pk")
+    )
+
+
+def with_ack_counts(notes):
+    return notes.annotate(
+        recipient_count=Count("recipients__guardian", distinct=True),
+        acknowledged_count=Count("recipients__guardian", filter=Q(recipients__acknowledged_at__isnull=False), distinct=True),
+    )
+
+
+def acknowledgement_rows(note):
+    """Per pupil: each guardian and whether (and when) they acknowledged."""
+    rows = {}
+    recipients = note.recipients.select_related("pupil", "guardian").order_by("pupil__last_name", "pupil__first_name", "guardian__last_name")
+    for recipient in recipients:
+        rows.setdefault(recipient.pupil, []).append(recipient)
+    return [{"pupil": pupil, "recipients": recipients} for pupil, recipients in rows.items()]
+
+
+def remind(note, now=None):
+    """Email the guardians who have not acknowledged; inside quiet hours the reminder waits for send_digests.
+
+    Returns the number of emails sent (0 when held).
+    """
+    now = now or timezone.now()
+    rules = rules_for_school(note.school_id)
+    if is_quiet(now, rules) or not note.is_delivered:
+        note.reminder_due_at = end_of_quiet(max(now, note.scheduled_for), rules)
+        note.save(update_fields=["reminder_due_at"])
+        return 0
+    emails = sorted(set(
+        note.recipients.filter(acknowledged_at__isnull=True)
+        .exclude(guardian__user__isnull=True)
+        .values_list("guardian__user__email", flat=True)
+    ) - {""})
+    subject = _("Reminder: %(title)s") % {"title": note.title}
+    body = render_to_string("class_blog/emails/note_reminder.txt", {"note": note, "base_url": settings.WAGTAILADMIN_BASE_URL})
+    with get_connection() as connection:
+        for email in emails:
+            send_mail(subject, body, None, [email], connection=connection)
+    note.reminded_at, note.reminder_due_at = now, None
+    note.save(update_fields=["reminded_at", "reminder_due_at"])
+    return len(emails)
+
+
+def send_due_reminders(now=None):
+    """Reminders held by quiet hours whose time has come (called by send_digests)."""
+    now = now or timezone.now()
+    return sum(remind(note, now) for note in Note.objects.filter(reminder_due_at__lte=now))

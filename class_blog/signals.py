@@ -1,0 +1,32 @@
+"""Class life reacting to Wagtail: announcing posts after quiet hours, city editors' permissions on city news."""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from wagtail.signals import page_published
+
+from ent_pages.roles import city_editors_group, grant_page_permissions
+
+from .models import CityNewsIndexPage, ClassPostPage, SchoolNewsPage
+from .quiet_hours import delivery_time, rules_for_school
+
+
+@receiver(page_published, sender=ClassPostPage)
+@receiver(page_published, sender=SchoolNewsPage)
+def announce_after_quiet_hours(sender, instance, **kwargs):
+    """First publication: families hear of it (feed, digests) now, or at the end of quiet hours."""
+    if getattr(instance, "announced_at", True) is not None:
+        return
+    school_path = instance.path[: 3 * instance.steplen]
+    from ent_pages.models import SchoolPage
+
+    school_id = SchoolPage.objects.filter(path=school_path).values_list("pk", flat=True).first()
+    announced = delivery_time(rules=rules_for_school(school_id))
+    sender.objects.filter(pk=instance.pk).update(announced_at=announced)
+    instance.announced_at = announced
+
+
+@receiver(post_save, sender=CityNewsIndexPage)
+def city_editors_edit_city_news(sender, instance, created, raw=False, **kwargs):
+    """Whoever creates the city news index, the city editors' group may write the news under it."""
+    if created and not raw:
+        grant_page_permissions(city_editors_group(), instance)
