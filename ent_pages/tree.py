@@ -101,7 +101,7 @@ def _add_children(parent, pages):
     page_fields = [f.attname for f in Page._meta.concrete_fields if not f.primary_key]
     bases = Page.objects.using(db).bulk_create([Page(**{name: getattr(p, name) for name in page_fields}) for p in pages])
     for page, base in zip(pages, bases, strict=True):
-        page.pk = page.page_ptr_id = base.pk
+        page.pk = page.page_ptr_id = page.id = base.pk
         page._state.adding, page._state.db = False, db
         page._cached_parent_obj = parent
     model._base_manager.using(db)._insert(pages, fields=model._meta.local_concrete_fields, using=db)
