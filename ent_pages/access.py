@@ -71,14 +71,42 @@ class AccessPolicy:
             return ANONYMOUS_SCOPE
         cached = getattr(user, _SCOPE_ATTR, None)
         if cached is None:
-            cached = self._compute_scope(user)
+            cached = self._remembered_scope(user)
             setattr(user, _SCOPE_ATTR, cached)
         return cached
 
+    def _remembered_scope(self, user) -> Scope:
+        """The scope from the shared cache, or computed and remembered there.
+
+        Kept PREAU_SCOPE_CACHE_SECONDS under the access version that every change able to grant or
+        revoke access bumps (ent_pages.signals; imports and rollovers bump it once at their end), so a
+        family's requests cost a cache read instead of three queries, and a revocation is seen at once.
+        """
+        from django.core.cache import cache
+
+        ttl = getattr(settings, "PREAU_SCOPE_CACHE_SECONDS", 60)
+        if not ttl:
+            return self._compute_scope(user)
+        key = self._scope_key(user.pk)
+        scope = cache.get(key)
+        if scope is None:
+            scope = self._compute_scope(user)
+            cache.set(key, scope, ttl)
+        return scope
+
+    def _scope_key(self, user_id) -> str:
+        return f"preau:scope:{self.access_version()}:{user_id}"
+
     def forget(self, user) -> None:
-        """Drop the scope cached on a user object (after their enrolments or roles changed)."""
-        if user is not None and hasattr(user, _SCOPE_ATTR):
+        """Drop the scope remembered for a user (after their enrolments or roles changed in bulk)."""
+        from django.core.cache import cache
+
+        if user is None:
+            return
+        if hasattr(user, _SCOPE_ATTR):
             delattr(user, _SCOPE_ATTR)
+        if user.pk is not None:
+            cache.delete(self._scope_key(user.pk))
 
     def prime_scopes(self, users) -> None:
         """Compute and cache the scopes of many users at once (digests): a few queries per batch."""

@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import GroupPagePermission
 
+from .access import policy
 from .models import ClassPage, Enrolment, Role, StaffAssignment, User
 from .school_year import validate_school_year
 
@@ -99,6 +100,7 @@ def rollover_year(new_year, *, dry_run=False, visible_until=None, force=False) -
         expired = User.objects.filter(is_active=False, deactivated_at__lte=horizon, is_superuser=False)
         report.deleted = list(expired.values_list("username", flat=True))
         expired.delete()
+        transaction.on_commit(policy.bump_access_version)  # bulk updates send no signals
         if dry_run:
             transaction.set_rollback(True)
     return report

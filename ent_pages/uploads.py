@@ -41,6 +41,7 @@ LARGE_SPEC = "max-1600x1600"
 THUMBNAIL_SPECS = (
     "max-165x165",  # Wagtail admin listings and choosers
     "fill-320x240",  # photo thumbnails (class page, galleries)
+    "width-960",  # images in class posts (class_blog captioned image block)
 )
 #: The renditions that Préau's templates use ({% image %} specs), generated at upload so that a
 #: family's first view is fast. Shared by every app: add the specs your templates use here

@@ -27,3 +27,13 @@ def class_page(school):
 @pytest.fixture
 def other_class(school):
     return ClassPageFactory(parent=school, title="CM2 A")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Ids repeat across rolled-back tests: nothing remembered in the cache may outlive a test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -20,8 +20,10 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 from tqdm import tqdm
+from wagtail import hooks
 
 from .. import roles
+from ..access import policy
 from ..levels import LEVEL_ORDER, sort_levels
 from ..models import (
     ClassPage,
@@ -386,6 +388,11 @@ class CityImporter:
             lap("guardians")
             self._staff(city, schools, classes)
             lap("staff")
+            for hook in hooks.get_hooks("after_city_import"):
+                hook(schools)  # other apps complete new schools (the CLAE space of periscolaire)
+            lap("hooks")
+            # Bulk writes send no signals: remembered access decisions are dropped once, at commit.
+            transaction.on_commit(policy.bump_access_version)
             if dry_run:
                 transaction.set_rollback(True)
         return self.report

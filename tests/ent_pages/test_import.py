@@ -176,7 +176,15 @@ def test_imported_pages_form_a_valid_tree_and_are_served_searched_and_edited(cit
     import_city(city_dir)
     assert Page.find_problems() == ([], [], [], [], [])
     class_page = ClassPage.objects.order_by("path").last()
-    assert class_page.get_parent().specific.numchild == ClassPage.objects.child_of(class_page.get_parent()).count()
+    school = class_page.get_parent()
+    assert school.specific.numchild == school.get_children().count()
+    assert school.get_children().type(ClassPage).count() >= 1
+    # Every imported school gets its CLAE space, and every page its file collection.
+    from ent_pages.models import PageCollection
+    from periscolaire.models import ClaePage
+
+    assert ClaePage.objects.child_of(school).count() == 1
+    assert PageCollection.objects.filter(page=class_page).exists()
     assert PageLogEntry.objects.filter(page=class_page, action="wagtail.create").exists()
     assert class_page.pk in {p.pk for p in ClassPage.objects.search(class_page.title)}
     teacher = class_page.teaching_assignments.first().user
