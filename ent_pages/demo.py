@@ -151,6 +151,10 @@ def seed_demo_city(stdout=None):
             Guardianship.objects.get_or_create(guardian=guardian, pupil=pupil, defaults={"relationship": Relationship.MOTHER})
 
     _named_families(classes, year)
+
+    from resources.demo import seed as seed_resources  # other apps' demo content, after the city itself
+
+    seed_resources(city, stdout=stdout)
     if stdout:
         stdout.write(f"Demo city ready: {SchoolPage.objects.count()} schools, {ClassPage.objects.count()} classes, "
                      f"{Pupil.objects.count()} pupils, {Guardian.objects.count()} guardians.")
