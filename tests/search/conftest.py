@@ -48,7 +48,7 @@ def engine(request, settings):
 def city_content(city, school, class_page, other_class):
     """Demo resources, plus one private word in each of two classes of the same school."""
     seed(city)
-    class_page.welcome = "<p>Cette semaine nous étudions les dinosaures du crétacé.</p>"
+    class_page.welcome = "<p>Cette semaine nous étudions les dinosaures du crétacé, avant la sortie au musée.</p>"
     class_page.save_revision().publish()
     other_class.welcome = "<p>Sortie au zoo : les girafes et les zèbres nous attendent.</p>"
     other_class.save_revision().publish()
