@@ -148,7 +148,9 @@ class DatabaseSearchEngine:
 
     name = "database"
 
-    def __init__(self, backend_name="default"):
+    def __init__(self, backend_name=None):
+        if backend_name is None:
+            backend_name = "database" if "database" in settings.WAGTAILSEARCH_BACKENDS else "default"
         self.backend = get_search_backend(backend_name)
 
     # ---------------------------------------------------------------------------- candidates

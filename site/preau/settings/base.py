@@ -137,12 +137,22 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 WAGTAIL_SITE_NAME = "Préau"
 WAGTAILADMIN_BASE_URL = os.environ.get("PREAU_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
-WAGTAILSEARCH_BACKENDS = {
-    "default": {
-        "BACKEND": "wagtail.search.backends.database",
-        "SEARCH_CONFIG": "french",
+DATABASE_SEARCH_BACKEND = {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "french"}
+WAGTAILSEARCH_BACKENDS = {"default": DATABASE_SEARCH_BACKEND}
+# Elasticsearch when configured: the site search uses search.elastic (elasticsearch.dsl documents),
+# the admin uses Wagtail's Elasticsearch 8 backend; the database index stays as the "database" backend.
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+PREAU_SEARCH_INDEX = os.environ.get("PREAU_SEARCH_INDEX", "preau-pages")
+if ELASTICSEARCH_URL:
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "wagtail.search.backends.elasticsearch8",
+            "URLS": [ELASTICSEARCH_URL],
+            "INDEX": "preau-wagtail",
+            "TIMEOUT": 10,
+        },
+        "database": DATABASE_SEARCH_BACKEND,
     }
-}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip", "mp3", "m4a", "ogg"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 
