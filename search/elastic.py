@@ -172,8 +172,8 @@ class PageSearch(FacetedSearch):
         ))
 
     def highlight(self, search):
-        return search.highlight("content", fragment_size=200, number_of_fragments=1, no_match_size=200,
-                                pre_tags=["<mark>"], post_tags=["</mark>"], encoder="html")
+        search = search.highlight_options(encoder="html", pre_tags=["<mark>"], post_tags=["</mark>"])
+        return search.highlight("content", fragment_size=200, number_of_fragments=1, no_match_size=200)
 
 
 def suggest_search(user, q, index=None):
