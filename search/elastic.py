@@ -36,7 +36,7 @@ from ent_pages.access import policy
 from resources.models import Theme
 from resources.models.pages import CuratedPage
 
-from .engine import SUGGESTIONS, Hit, Outcome, build_hit, label_facets, type_key
+from .engine import SUGGESTIONS, Hit, Outcome, build_hit, label_facets, load_pages, type_key
 from .indexing import searchable_text
 from .params import SearchParams
 
@@ -205,7 +205,7 @@ class ElasticsearchEngine:
         start = (params.page - 1) * params.per_page
         response = PageSearch(params.q, self._filters(params), user=user)[start:start + params.per_page].execute()
         ids = [int(hit.meta.id) for hit in response]
-        pages = Page.objects.filter(pk__in=ids).live().specific().in_bulk()
+        pages = {page.pk: page for page in load_pages(ids) if page.live}
         for hit in response:
             page = pages.get(int(hit.meta.id))
             if page is None:  # deleted since indexed; the signals will drop it

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Q
 from django.utils.text import capfirst
+from modelsearch.utils import get_descendants_content_types_pks
 from wagtail.models import Page, get_page_models
 from wagtail.search.backends import get_search_backend
 from wagtail.search.query import Or, PlainText
@@ -32,6 +34,7 @@ from .indexing import searchable_text
 from .params import SearchParams
 
 SUGGESTIONS = 8
+CHUNK = 2000  # ids per IN (...) list (SQLite allows 32,766 parameters)
 
 
 @dataclass
@@ -92,6 +95,16 @@ def type_key(model) -> str:
 
 def curated_models():
     return [model for model in get_page_models() if issubclass(model, CuratedPage)]
+
+
+def load_pages(ids):
+    """Specific pages for ids, in that order, with the relations their search text reads prefetched."""
+    pages = Page.objects.filter(pk__in=ids).specific().in_bulk()
+    for model in curated_models():
+        curated = [pk for pk in ids if isinstance(pages.get(pk), model)]
+        if curated:
+            pages.update(model.objects.filter(pk__in=curated).prefetch_related("themes", "tags").in_bulk())
+    return [pages[pk] for pk in ids if pk in pages]
 
 
 def build_hit(page, params, request=None) -> Hit:
@@ -200,37 +213,62 @@ class DatabaseSearchEngine:
         if results is None:
             return outcome
         start = (params.page - 1) * params.per_page
-        page_ids = [page.pk for page in results[start:start + params.per_page]]
-        if not page_ids:
-            outcome.total = results.count()
-            outcome.facets = self.facets(results, params)
-            return outcome
-        specific = Page.objects.filter(pk__in=page_ids).specific().in_bulk()
-        outcome.hits = [build_hit(specific[pk], params, request) for pk in page_ids if pk in specific]
-        outcome.facets = self.facets(results, params)
-        outcome.total = sum(v.count for v in outcome.facets.get("type", [])) if outcome.facets else results.count()
+        outcome.facets, outcome.total = self.facets(results, params)
+        page_ids = self.ranked_ids(results, start, start + params.per_page) if outcome.total else []
+        outcome.hits = [build_hit(page, params, request) for page in load_pages(page_ids)]
         return outcome
 
-    def facets(self, results, params) -> dict[str, list[FacetValue]]:
-        """Counts over the matched pages (already restricted to viewable ones), in SQL."""
-        matched = results.get_queryset().order_by().values("pk")
-        counts = {"type": Counter(), "audience": Counter(), "level": Counter(), "theme": Counter()}
-        type_rows = (
-            Page.objects.filter(pk__in=matched).values("content_type__app_label", "content_type__model")
-            .order_by().annotate(n=Count("pk"))
+    def ranked_ids(self, results, start, stop) -> list[int]:
+        """Page ids of one result page, best first.
+
+        On SQLite, the backend ranks with one correlated FTS5 subquery per matching row (measured: 3 s
+        for a common word at 2,500 pages); here the match and its bm25 rank run once, in the FTS table,
+        with the same rank expression and the same candidates. PostgreSQL ranks in one pass already.
+        """
+        compiler = results.query_compiler
+        if connection.vendor != "sqlite":
+            return [page.pk for page in results[start:stop]]
+        from modelsearch.backends.database.sqlite.query import MatchExpression, normalize
+        from modelsearch.conf import get_app_config
+
+        fts_entries = get_app_config().get_model("SQLiteFTSIndexEntry")
+
+        search_query = compiler.build_search_query(normalize(compiler.query))
+        rank = compiler._build_rank_expression(compiler.get_search_vectors(), None)
+        entries = (
+            fts_entries.objects.filter(MatchExpression(compiler.FTS_TABLE_FIELDS, search_query))
+            .filter(index_entry__object_id__in=compiler.queryset.values("pk"),
+                    index_entry__content_type__in=get_descendants_content_types_pks(Page))
+            .annotate(score=rank).order_by("score", "-index_entry__object_id")
+            .values_list("index_entry__object_id", flat=True)[start:stop]
         )
-        for row in type_rows:
-            counts["type"][f"{row['content_type__app_label']}.{row['content_type__model']}"] = row["n"]
+        return [int(pk) for pk in entries]
+
+    def facets(self, results, params) -> tuple[dict[str, list[FacetValue]], int]:
+        """Counts over the matched pages (already restricted to viewable ones) and their total.
+
+        The full-text match runs once for the ids and types; classification is read for the
+        matching resources and workbooks by id.
+        """
+        matched = results.get_queryset().order_by().values_list("pk", "content_type_id")
+        counts = {"type": Counter(), "audience": Counter(), "level": Counter(), "theme": Counter()}
+        by_type: dict[int, list[int]] = {}
+        for pk, content_type_id in matched:
+            by_type.setdefault(content_type_id, []).append(pk)
+        content_types = ContentType.objects.get_for_id
+        for content_type_id, ids in by_type.items():
+            content_type = content_types(content_type_id)
+            counts["type"][f"{content_type.app_label}.{content_type.model}"] = len(ids)
         for model in curated_models():
-            if not counts["type"].get(type_key(model)):
-                continue
-            for audience, levels in model.objects.filter(pk__in=matched).values_list("audience", "levels"):
-                counts["audience"].update(audience or [])
-                counts["level"].update(levels or [])
-            themes = model.objects.filter(pk__in=matched, themes__isnull=False).values("themes__slug").order_by().annotate(n=Count("pk"))
-            for row in themes:
-                counts["theme"][row["themes__slug"]] += row["n"]
-        return label_facets(counts, params)
+            ids = by_type.get(ContentType.objects.get_for_model(model).pk, [])
+            for chunk_start in range(0, len(ids), CHUNK):
+                chunk = ids[chunk_start:chunk_start + CHUNK]
+                for audience, levels in model.objects.filter(pk__in=chunk).values_list("audience", "levels"):
+                    counts["audience"].update(audience or [])
+                    counts["level"].update(levels or [])
+                themes = model.themes.through.objects.filter(**{f"{model._meta.model_name}_id__in": chunk})
+                counts["theme"].update(themes.values_list("theme__slug", flat=True))
+        return label_facets(counts, params), sum(len(ids) for ids in by_type.values())
 
     # ---------------------------------------------------------------------------- autocomplete
     def suggest(self, user, q, request=None) -> list[dict]:

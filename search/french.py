@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from django.utils.html import strip_tags
 
@@ -30,6 +31,13 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=100_000)
+def term(word: str) -> str:
+    """The index term of one word as written: folded, then stemmed (memoised: words repeat a lot)."""
+    return stem(fold(word))
+
+
+@lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
     """Light French stemming of one folded word (plural and feminine marks, common endings)."""
     if len(word) <= 3 or word.isdigit():
@@ -54,7 +62,7 @@ def words(text: str) -> list[str]:
 
 def analyse(text: str) -> list[str]:
     """Folded, stemmed terms of a text, in order."""
-    return [stem(w) for w in words(text)]
+    return [term(w) for w in WORD_RE.findall(strip_tags(text or "")) if fold(w) not in ELIDED]
 
 
 def normalise_query(query: str) -> str:

@@ -7,7 +7,7 @@ Matching is French-aware like the search itself ("ecrans" highlights "écrans", 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .french import WORD_RE, analyse, fold, stem
+from .french import WORD_RE, analyse, term
 
 SNIPPET_CHARS = 220
 
@@ -20,7 +20,7 @@ def highlight(text, query, length=SNIPPET_CHARS):
     """A window of `text` (plain, no HTML) of about `length` characters with matching words in <mark>."""
     text = " ".join((text or "").split())
     terms = _query_terms(query)
-    matches = [m for m in WORD_RE.finditer(text) if terms and stem(fold(m.group())) in terms]
+    matches = [m for m in WORD_RE.finditer(text) if terms and term(m.group()) in terms]
     if matches:
         start = max(0, matches[0].start() - length // 3)
         if start:

@@ -49,11 +49,25 @@ def searchable_text(page) -> str:
     return " ".join(t for t in _field_texts(page, page.get_search_fields()) if t and t.strip())
 
 
+_CACHE_ATTR = "_preau_french_search_text"
+
+
 class FrenchSearchable:
-    """Mixin for page models: the folded, stemmed text and folded title the French search matches."""
+    """Mixin for page models: the folded, stemmed text and folded title the French search matches.
+
+    The database backend asks for every search field three times per object (title, body and
+    autocomplete passes): the analysed text is computed once and kept on the instance until it is saved.
+    """
 
     def french_search_text(self):
-        return " ".join(analyse(searchable_text(self)))
+        cached = self.__dict__.get(_CACHE_ATTR)
+        if cached is None:
+            cached = self.__dict__[_CACHE_ATTR] = " ".join(analyse(searchable_text(self)))
+        return cached
+
+    def save(self, *args, **kwargs):
+        self.__dict__.pop(_CACHE_ATTR, None)
+        return super().save(*args, **kwargs)
 
     def french_title(self):
         return fold(self.title or "")
