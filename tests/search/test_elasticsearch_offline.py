@@ -164,3 +164,42 @@ def test_rebuild_command_needs_elasticsearch(settings):
 def test_rebuild_command_shows_a_progress_bar():
     assert progress_bar(250, 1000, width=20) == "\r[#####...............]  25% 250/1000"
     assert progress_bar(0, 0, width=4).endswith("100% 0/0")
+
+
+def test_elasticsearch_answer_becomes_the_same_outcome_as_the_database(city, settings, monkeypatch):
+    """The engine turns Elasticsearch's answer (canned here: the cluster is the boundary) into hits and facets."""
+    from elasticsearch.dsl import Search
+    from elasticsearch.dsl.faceted_search import FacetedResponse
+
+    from resources.demo import seed
+    from resources.models import ResourcePage
+    from search.params import SearchParams
+
+    seed(city)
+    screens = ResourcePage.objects.get(slug="bien-grandir-avec-les-ecrans")
+    settings.ELASTICSEARCH_URL = "http://elasticsearch.invalid:9200"
+    canned = {
+        "hits": {"total": {"value": 1, "relation": "eq"}, "hits": [{
+            "_index": "preau-pages", "_id": str(screens.pk), "_score": 3.2,
+            "_source": {"title": screens.title, "page_type": "resources.resourcepage"},
+            "highlight": {"content": ["Bien grandir avec les <mark>écrans</mark> &lt;3"]},
+        }]},
+        "aggregations": {
+            "_filter_type": {"type": {"buckets": [{"key": "resources.resourcepage", "doc_count": 1}]}},
+            "_filter_audience": {"audience": {"buckets": [{"key": "families", "doc_count": 1}]}},
+            "_filter_level": {"level": {"buckets": [{"key": "CE1", "doc_count": 1}]}},
+            "_filter_theme": {"theme": {"buckets": [{"key": "Écrans", "doc_count": 1}]}},
+        },
+    }
+
+    def execute(search, ignore_cache=False):
+        return FacetedResponse(search, canned)
+
+    monkeypatch.setattr(Search, "execute", execute)
+    outcome = elastic.ElasticsearchEngine().search(None, SearchParams(q="ecrans"))
+    data = outcome.as_json()
+    assert data["engine"] == "elasticsearch" and data["total"] == 1
+    assert data["results"][0]["title"] == "Bien grandir avec les écrans"
+    assert data["results"][0]["snippet"] == "Bien grandir avec les <mark>écrans</mark> &lt;3"
+    assert {v["value"]: v["count"] for v in data["facets"]["theme"]} == {"ecrans": 1}
+    assert data["facets"]["type"][0]["value"] == "resources.resourcepage"
