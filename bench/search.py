@@ -51,7 +51,7 @@ def reset_database():
 
     with psycopg.connect(host=config["HOST"], port=config["PORT"] or 5432, user=config["USER"],
                          password=config["PASSWORD"] or None, dbname="postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
 
 

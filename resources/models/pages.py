@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -121,6 +122,9 @@ class ResourceIndexPage(FrenchSearchable, Page):
         context["themes"] = themes
         context["levels"] = Level.choices
         context["audiences"] = Audience.choices
+        context["filter_qs"] = urlencode(
+            {key: request.GET[key] for key in ("niveau", "public", "theme") if request.GET.get(key)}
+        )
         return context
 
 
