@@ -204,25 +204,32 @@ def main():
     parser.add_argument("--schools", type=int, default=20)
     parser.add_argument("--classes", type=int, default=25, help="classes per school")
     parser.add_argument("--runs", type=int, default=40, help="timed searches per query kind and user")
+    parser.add_argument("--measure-only", action="store_true", help="reuse the corpus and index of the last run")
     args = parser.parse_args()
 
-    reset_database()
+    if not args.measure_only:
+        reset_database()
     import django
 
     django.setup()
     from django.core.management import call_command
     from django.db import connection
 
-    call_command("migrate", verbosity=0)
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
     from wagtail.search.backends import get_search_backend
 
     # The corpus is bulk-inserted; the index is built once, timed, rather than page by page.
     from search.engine import DatabaseSearchEngine
 
-    parent, editor = build_corpus(args)
-    get_search_backend("default").reset_indexes()
-    build_index()
+    if args.measure_only:
+        from ent_pages.models import User
+
+        parent, editor = User.objects.get(username="bench.parent"), User.objects.get(username="bench.editor")
+    else:
+        call_command("migrate", verbosity=0)
+        parent, editor = build_corpus(args)
+        get_search_backend("default").reset_indexes()
+        build_index()
     engine = DatabaseSearchEngine()
     for user in (parent, editor):  # warm-up: connection, content types, first FTS pages in cache
         measure(engine, user, 3)

@@ -212,63 +212,75 @@ class DatabaseSearchEngine:
         results = self._results(user, params)
         if results is None:
             return outcome
-        start = (params.page - 1) * params.per_page
-        outcome.facets, outcome.total = self.facets(results, params)
-        page_ids = self.ranked_ids(results, start, start + params.per_page) if outcome.total else []
+        start, stop = (params.page - 1) * params.per_page, params.page * params.per_page
+        if connection.vendor == "sqlite":
+            matched = self.sqlite_ranked_matches(results)
+            page_ids = [pk for pk, _content_type in matched[start:stop]]
+        else:
+            matched = list(results.get_queryset().order_by().values_list("pk", "content_type_id"))
+            page_ids = [page.pk for page in results[start:stop]] if matched else []
+        outcome.facets, outcome.total = self.facets(matched, params)
         outcome.hits = [build_hit(page, params, request) for page in load_pages(page_ids)]
         return outcome
 
-    def ranked_ids(self, results, start, stop) -> list[int]:
-        """Page ids of one result page, best first.
+    def sqlite_ranked_matches(self, results) -> list[tuple[int, int]]:
+        """(page id, content type id) of every match, best first, from ONE full-text pass.
 
-        On SQLite, the backend ranks with one correlated FTS5 subquery per matching row (measured: 3 s
-        for a common word at 2,500 pages); here the match and its bm25 rank run once, in the FTS table,
-        with the same rank expression and the same candidates. PostgreSQL ranks in one pass already.
+        Wagtail's SQLite backend ranks with one correlated FTS5 subquery per matching row (measured: 3 s
+        for a common word at 2,500 pages) and the match is evaluated again for counts and facets; here
+        the match and its bm25 rank (the backend's own rank expression) run once, over the same candidates.
+        PostgreSQL ranks in one pass already and keeps the backend's own path.
         """
-        compiler = results.query_compiler
-        if connection.vendor != "sqlite":
-            return [page.pk for page in results[start:stop]]
         from modelsearch.backends.database.sqlite.query import MatchExpression, normalize
         from modelsearch.conf import get_app_config
 
+        compiler = results.query_compiler
         fts_entries = get_app_config().get_model("SQLiteFTSIndexEntry")
-
         search_query = compiler.build_search_query(normalize(compiler.query))
         rank = compiler._build_rank_expression(compiler.get_search_vectors(), None)
-        entries = (
+        rows = (
             fts_entries.objects.filter(MatchExpression(compiler.FTS_TABLE_FIELDS, search_query))
             .filter(index_entry__object_id__in=compiler.queryset.values("pk"),
                     index_entry__content_type__in=get_descendants_content_types_pks(Page))
-            .annotate(score=rank).order_by("score", "-index_entry__object_id")
-            .values_list("index_entry__object_id", flat=True)[start:stop]
+            .annotate(score=rank)
+            .values_list("index_entry__object_id", "index_entry__content_type_id", "score")
         )
-        return [int(pk) for pk in entries]
+        best = {}
+        for object_id, content_type_id, score in rows:
+            pk = int(object_id)
+            if pk not in best or score < best[pk][1]:
+                best[pk] = (content_type_id, score)
+        ranked = sorted(best.items(), key=lambda item: (item[1][1], -item[0]))
+        return [(pk, content_type_id) for pk, (content_type_id, _score) in ranked]
 
-    def facets(self, results, params) -> tuple[dict[str, list[FacetValue]], int]:
-        """Counts over the matched pages (already restricted to viewable ones) and their total.
-
-        The full-text match runs once for the ids and types; classification is read for the
-        matching resources and workbooks by id.
-        """
-        matched = results.get_queryset().order_by().values_list("pk", "content_type_id")
+    def facets(self, matched, params) -> tuple[dict[str, list[FacetValue]], int]:
+        """Counts over the matched (page id, content type id) pairs, already restricted to viewable pages,
+        and their total; classification is read for the matching resources and workbooks by id."""
         counts = {"type": Counter(), "audience": Counter(), "level": Counter(), "theme": Counter()}
         by_type: dict[int, list[int]] = {}
         for pk, content_type_id in matched:
             by_type.setdefault(content_type_id, []).append(pk)
-        content_types = ContentType.objects.get_for_id
         for content_type_id, ids in by_type.items():
-            content_type = content_types(content_type_id)
+            content_type = ContentType.objects.get_for_id(content_type_id)
             counts["type"][f"{content_type.app_label}.{content_type.model}"] = len(ids)
         for model in curated_models():
             ids = by_type.get(ContentType.objects.get_for_model(model).pk, [])
-            for chunk_start in range(0, len(ids), CHUNK):
-                chunk = ids[chunk_start:chunk_start + CHUNK]
-                for audience, levels in model.objects.filter(pk__in=chunk).values_list("audience", "levels"):
-                    counts["audience"].update(audience or [])
-                    counts["level"].update(levels or [])
-                themes = model.themes.through.objects.filter(**{f"{model._meta.model_name}_id__in": chunk})
-                counts["theme"].update(themes.values_list("theme__slug", flat=True))
-        return label_facets(counts, params), sum(len(ids) for ids in by_type.values())
+            if not ids:
+                continue
+            through = model.themes.through
+            owner = f"{model._meta.model_name}_id"
+            if len(ids) <= CHUNK:
+                rows = model.objects.filter(pk__in=ids).order_by().values_list("pk", "audience", "levels")
+                themes = through.objects.filter(**{f"{owner}__in": ids}).values_list(owner, "theme__slug")
+            else:  # many matches: one scan of the (small) classification tables beats long IN lists
+                wanted = set(ids)
+                rows = (row for row in model.objects.order_by().values_list("pk", "audience", "levels") if row[0] in wanted)
+                themes = (row for row in through.objects.values_list(owner, "theme__slug") if row[0] in wanted)
+            for _pk, audience, levels in rows:
+                counts["audience"].update(audience or [])
+                counts["level"].update(levels or [])
+            counts["theme"].update(slug for _pk, slug in themes)
+        return label_facets(counts, params), len(matched)
 
     # ---------------------------------------------------------------------------- autocomplete
     def suggest(self, user, q, request=None) -> list[dict]:
