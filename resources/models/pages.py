@@ -95,6 +95,7 @@ class ResourceIndexPage(FrenchSearchable, Page):
 
     class Meta:
         verbose_name = _("resource index")
+        verbose_name_plural = _("resource indexes")
 
     def listing(self, request):
         """Current resources and workbooks below this index, filtered by the listing's parameters."""
