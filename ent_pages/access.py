@@ -178,7 +178,10 @@ class AccessPolicy:
         if scope.superuser:
             return queryset
         queryset = queryset.alias(_preau_school=Substr("path", 1, SCHOOL_PREFIX), _preau_section=Substr("path", 1, SECTION_PREFIX))
-        under_school = Q(depth__gt=SCHOOL_DEPTH) & Q(_preau_school__in=Subquery(SchoolPage.objects.values("path")))
+        # Schools and sections sit at fixed depths: saying so keeps these subqueries small whatever lies below.
+        under_school = Q(depth__gt=SCHOOL_DEPTH) & Q(
+            _preau_school__in=Subquery(SchoolPage.objects.filter(depth=SCHOOL_DEPTH).values("path"))
+        )
         allowed = ~under_school
         if scope.director_school_paths:
             allowed |= Q(_preau_school__in=scope.director_school_paths)
@@ -186,7 +189,7 @@ class AccessPolicy:
             allowed |= Q(_preau_section__in=scope.class_paths)
         if scope.member_school_paths:
             allowed |= Q(_preau_school__in=scope.member_school_paths) & ~Q(
-                _preau_section__in=Subquery(ClassPage.objects.values("path"))
+                _preau_section__in=Subquery(ClassPage.objects.filter(depth=SCHOOL_DEPTH + 1).values("path"))
             )
         if scope.partner_class_paths:
             allowed |= Q(_preau_section__in=scope.partner_class_paths) & Q(content_type__in=self._partner_content_types())
