@@ -289,7 +289,10 @@ class AccessPolicy:
         if scope.superuser:
             return queryset
         queryset = queryset.alias(_preau_school=Substr("path", 1, SCHOOL_PREFIX), _preau_section=Substr("path", 1, SECTION_PREFIX))
-        under_school = Q(depth__gt=SCHOOL_DEPTH) & Q(_preau_school__in=Subquery(SchoolPage.objects.values("path")))
+        # Schools and sections sit at fixed depths: saying so keeps these subqueries small whatever lies below.
+        under_school = Q(depth__gt=SCHOOL_DEPTH) & Q(
+            _preau_school__in=Subquery(SchoolPage.objects.filter(depth=SCHOOL_DEPTH).values("path"))
+        )
         allowed = ~under_school
         if scope.director_school_paths:
             allowed |= Q(_preau_school__in=scope.director_school_paths)
@@ -297,7 +300,7 @@ class AccessPolicy:
             allowed |= Q(_preau_section__in=scope.class_paths)
         if scope.member_school_paths:
             allowed |= Q(_preau_school__in=scope.member_school_paths) & ~Q(
-                _preau_section__in=Subquery(ClassPage.objects.values("path"))
+                _preau_section__in=Subquery(ClassPage.objects.filter(depth=SCHOOL_DEPTH + 1).values("path"))
             )
         if scope.partner_class_paths:
             allowed |= Q(_preau_section__in=scope.partner_class_paths) & Q(content_type__in=self._partner_content_types())
@@ -526,6 +529,57 @@ class AccessPolicy:
         if user is None or not user.is_authenticated:
             return False
         return comment.author_id == user.pk or self.can_manage_class(user, class_page)
+
+    # ------------------------------------------------------------------- search index documents
+    #: Visibility labels stored on search documents (Elasticsearch) so that filtering happens in the query.
+    PUBLIC, CLASS, SCHOOL = "public", "class", "school"
+
+    def index_audience(self, page) -> dict:
+        """What a search document must store about `page` for `index_clauses` to filter it.
+
+        ``visibility`` is public, class (a class section) or school (a members-only section);
+        ``partners`` says whether partner classes may read it (class_blog's partner rule).
+        """
+        school_path, section_path, under_school, is_class = self._section(page)
+        if not under_school:
+            return {"visibility": self.PUBLIC, "school_path": "", "section_path": "", "partners": False}
+        return {
+            "visibility": self.CLASS if is_class else self.SCHOOL,
+            "school_path": school_path,
+            "section_path": section_path,
+            "partners": is_class and self._visible_to_partners(page.specific_class),
+        }
+
+    def index_clauses(self, user) -> list[dict] | None:
+        """The same rule as `viewable`, for documents carrying `index_audience`: a document is visible
+        when ANY clause matches (every key of a clause must match; list values mean "one of").
+        None means no restriction (superusers)."""
+        scope = self.scope(user)
+        if scope.superuser:
+            return None
+        clauses = [{"visibility": [self.PUBLIC]}]
+        if scope.director_school_paths:
+            clauses.append({"school_path": sorted(scope.director_school_paths)})
+        if scope.class_paths:
+            clauses.append({"visibility": [self.CLASS], "section_path": sorted(scope.class_paths)})
+        if scope.member_school_paths:
+            clauses.append({"visibility": [self.SCHOOL], "school_path": sorted(scope.member_school_paths)})
+        if scope.partner_class_paths:
+            clauses.append({"visibility": [self.CLASS], "section_path": sorted(scope.partner_class_paths),
+                            "partners": [True]})
+        return clauses
+
+    # ------------------------------------------------------------------------------ people rules
+    def pupils_of(self, user):
+        """Pupils a user acts for as their guardian (workbook progress, forms): a Pupil queryset."""
+        from .models import Pupil
+
+        if user is None or not user.is_authenticated or not user.is_active:
+            return Pupil.objects.none()
+        return Pupil.objects.filter(guardianships__guardian__user=user).distinct()
+
+    def can_act_for_pupil(self, user, pupil) -> bool:
+        return self.pupils_of(user).filter(pk=pupil.pk).exists()
 
     # ----------------------------------------------------------------------------------- helpers
     @staticmethod

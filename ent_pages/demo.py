@@ -157,6 +157,10 @@ def seed_demo_city(stdout=None):
     from class_blog.demo import seed_class_life
 
     seed_class_life(stdout=stdout)
+
+    from resources.demo import seed as seed_resources  # other apps' demo content, after the city itself
+
+    seed_resources(city, stdout=stdout)
     if stdout:
         stdout.write(f"Demo city ready: {SchoolPage.objects.count()} schools, {ClassPage.objects.count()} classes, "
                      f"{Pupil.objects.count()} pupils, {Guardian.objects.count()} guardians.")

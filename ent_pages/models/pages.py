@@ -9,13 +9,15 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from search.indexing import FrenchSearchable, french_search_fields
+
 from ..blocks import BaseStreamBlock
 from ..levels import LevelsField, sort_levels
 from ..school_year import current_school_year, validate_school_year
 from ..validators import normalize_uai, validate_uai
 
 
-class CityHomePage(Page):
+class CityHomePage(FrenchSearchable, Page):
     """The site root: the city's word to families and the way to its schools and resources.
 
     Public. Edited by the city's administrators.
@@ -26,10 +28,10 @@ class CityHomePage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
 
-    search_fields = Page.search_fields + [index.SearchField("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), *french_search_fields()]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["ent_pages.SchoolPage", "class_blog.CityNewsIndexPage"]
+    subpage_types = ["ent_pages.SchoolPage", "class_blog.CityNewsIndexPage", "resources.ResourceIndexPage"]
     max_count = 1
 
     class Meta:
@@ -47,7 +49,7 @@ class SchoolKind(models.TextChoices):
     PRIMAIRE = "primaire", _("Primary school (primaire)")
 
 
-class SchoolPage(Page):
+class SchoolPage(FrenchSearchable, Page):
     """A school: its public presentation, and the parent of its classes and its CLAE space.
 
     The page itself is public; everything below it is for the school's families and staff
@@ -76,8 +78,10 @@ class SchoolPage(Page):
 
     search_fields = Page.search_fields + [
         index.SearchField("address"),
+        index.SearchField("presentation"),
         index.FilterField("uai"),
         index.FilterField("kind"),
+        *french_search_fields(),
     ]
 
     parent_page_types = ["ent_pages.CityHomePage"]
@@ -100,7 +104,7 @@ class SchoolPage(Page):
         return context
 
 
-class ClassPage(Page):
+class ClassPage(FrenchSearchable, Page):
     """A class for one school year ("CE1 B", 2026-2027) and the root of everything private to it.
 
     Visible to the guardians of its pupils, its teachers, the school's director and explicit grants.
@@ -132,7 +136,12 @@ class ClassPage(Page):
         FieldPanel("welcome"),
     ]
 
-    search_fields = Page.search_fields + [index.FilterField("school_year")]
+    # The welcome text is private class content: search reaches it only through the access policy.
+    search_fields = Page.search_fields + [
+        index.SearchField("welcome"),
+        index.FilterField("school_year"),
+        *french_search_fields(),
+    ]
 
     parent_page_types = ["ent_pages.SchoolPage"]
     subpage_types = ["class_blog.ClassPostPage", "class_blog.ClassProjectPage", "periscolaire.GalleryPage"]

@@ -9,6 +9,7 @@ from ent_pages.sitemaps import PublicSitemap
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PublicSitemap}}),
+    path("recherche/", include("search.urls")),
     path("", include("ent_pages.urls")),
     path("", include("periscolaire.urls")),
     path("vie-de-classe/", include("class_blog.urls")),

@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "resources",
     "search",
     "wagtail.contrib.forms",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
@@ -170,12 +171,22 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 WAGTAIL_SITE_NAME = "Préau"
 WAGTAILADMIN_BASE_URL = os.environ.get("PREAU_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
-WAGTAILSEARCH_BACKENDS = {
-    "default": {
-        "BACKEND": "wagtail.search.backends.database",
-        "SEARCH_CONFIG": "french",
+DATABASE_SEARCH_BACKEND = {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "french"}
+WAGTAILSEARCH_BACKENDS = {"default": DATABASE_SEARCH_BACKEND}
+# Elasticsearch when configured: the site search uses search.elastic (elasticsearch.dsl documents),
+# the admin uses Wagtail's Elasticsearch 8 backend; the database index stays as the "database" backend.
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+PREAU_SEARCH_INDEX = os.environ.get("PREAU_SEARCH_INDEX", "preau-pages")
+if ELASTICSEARCH_URL:
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "wagtail.search.backends.elasticsearch8",
+            "URLS": [ELASTICSEARCH_URL],
+            "INDEX": "preau-wagtail",
+            "TIMEOUT": 10,
+        },
+        "database": DATABASE_SEARCH_BACKEND,
     }
-}
 # Media models (ent_pages.models.media): every file on the private storage, served after an access check.
 WAGTAILIMAGES_IMAGE_MODEL = "ent_pages.PrivateImage"
 WAGTAILDOCS_DOCUMENT_MODEL = "ent_pages.PrivateDocument"
