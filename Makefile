@@ -5,8 +5,10 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Both cores by default; `make test PYTEST_ARGS=...` to choose.
+PYTEST_ARGS ?= -n 2
 
-.PHONY: run test setup lint migrate seed bench messages clean
+.PHONY: run test setup lint migrate seed messages clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,9 +35,6 @@ test: setup lint
 	$(MANAGE) check --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
-
-bench: migrate
-	$(PY) bench/run.py
 
 messages: setup
 	$(MANAGE) makemessages -l fr --no-location --ignore=.venv --ignore=var --ignore=tests --ignore=bench

@@ -100,6 +100,12 @@ AUTHENTICATION_BACKENDS = [
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row; anonymous visitors get public pages only.
 GUARDIAN_MONKEY_PATCH_USER = False
 
+PASSWORD_HASHERS = [
+    "ent_pages.passwords.PreauArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # verifies hashes made before, upgraded at login
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
 # The CNIL recommends at least 12 characters mixing 3 kinds of character.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
