@@ -55,13 +55,6 @@ def remind_consent_after_publish(request, page):
 @hooks.register("after_city_import")
 def give_each_imported_school_its_clae_space(schools):
     """Every school of the registry import gets its CLAE space (created once; re-imports skip it)."""
-    from .models import ClaePage
-    from .spaces import ensure_clae_space
+    from .spaces import ensure_clae_spaces
 
-    schools = list(schools.values()) if isinstance(schools, dict) else list(schools)
-    have = set(
-        ClaePage.objects.filter(depth=schools[0].depth + 1).values_list("path", flat=True)
-    ) if schools else set()
-    for school in schools:
-        if not any(path.startswith(school.path) for path in have):
-            ensure_clae_space(school)
+    ensure_clae_spaces(schools.values() if isinstance(schools, dict) else schools)
