@@ -86,7 +86,7 @@ def test_parent_activates_with_a_letter_code_and_lands_on_all_their_children(cli
     client.logout()
     again = client.post(URL, form(code, email="autre@example.org"))
     assert again.status_code == 400
-    assert "This code does not work" in again.content.decode()
+    assert "Ce code ne fonctionne pas" in again.content.decode()
     assert not User.objects.filter(username="autre@example.org").exists()
 
 
@@ -143,7 +143,7 @@ def test_an_email_already_used_cannot_create_a_second_account(client, class_page
     client.post(URL, form(code_for(family(class_page)[0])))
     client.logout()
     response = client.post(URL, form(code_for(family(class_page)[0])))
-    assert response.status_code == 400 and "Log in with it" in response.content.decode()
+    assert response.status_code == 400 and "Un compte utilise déjà cette adresse e-mail" in response.content.decode()
     assert User.objects.count() == 1
 
 

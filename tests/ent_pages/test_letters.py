@@ -44,7 +44,7 @@ def test_teacher_downloads_class_letters_one_page_per_guardian_not_yet_activated
 
     confirm = client.get(url)
     assert confirm.status_code == 200
-    assert "3 people have not activated" in confirm.content.decode()
+    assert "3 personnes n'ont pas encore activé" in confirm.content.decode()
     assert not ActivationCode.objects.exists()  # nothing changes before confirming
 
     response = client.post(url)
@@ -111,11 +111,12 @@ def test_activation_report_lists_who_has_activated_as_csv(client, class_page):
     client.force_login(make_teacher(class_page))
     url = reverse("ent_pages_activation_report", args=[class_page.pk])
     page = client.get(url)
-    assert "1 of 3 guardians have activated" in page.content.decode()
+    body = page.content.decode()
+    assert "1 responsables légaux sur 3 ont activé" in body
     csv_text = client.get(url, {"format": "csv"}).content.decode("utf-8-sig")
     lines = csv_text.strip().splitlines()
     assert len(lines) == 4
-    assert any(pupil.first_name in line and line.endswith(";yes") for line in lines)
+    assert any(pupil.first_name in line and line.endswith(";oui") for line in lines)
 
 
 def test_class_listing_offers_letters_to_the_director(client, school, class_page):
