@@ -20,8 +20,15 @@ class Level(models.TextChoices):
 LEVEL_ORDER = [choice.value for choice in Level]
 
 
-class LevelsField(models.JSONField):
-    """A list of levels stored as JSON (works on SQLite and PostgreSQL), edited as checkboxes."""
+class ChoiceListField(models.JSONField):
+    """A list of choices stored as JSON (works on SQLite and PostgreSQL), edited as checkboxes.
+
+    Subclasses name their choices (``choices_class``) and the error for an unknown value; levels
+    here, audiences in resources.
+    """
+
+    choices_class = None
+    unknown_message = _("Unknown value: %(values)s")
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("default", list)
@@ -30,7 +37,7 @@ class LevelsField(models.JSONField):
 
     def formfield(self, **kwargs):
         return forms.TypedMultipleChoiceField(
-            choices=Level.choices,
+            choices=self.choices_class.choices,
             required=not self.blank,
             label=self.verbose_name,
             help_text=self.help_text,
@@ -39,16 +46,21 @@ class LevelsField(models.JSONField):
 
     def validate(self, value, model_instance):
         super().validate(value, model_instance)
-        unknown = [v for v in value or [] if v not in LEVEL_ORDER]
+        unknown = [v for v in value or [] if v not in self.choices_class.values]
         if unknown:
             from django.core.exceptions import ValidationError
 
-            raise ValidationError(_("Unknown level: %(levels)s"), params={"levels": ", ".join(unknown)})
+            raise ValidationError(self.unknown_message, params={"values": ", ".join(unknown)})
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         kwargs.pop("default", None)
         return name, path, args, kwargs
+
+
+class LevelsField(ChoiceListField):
+    choices_class = Level
+    unknown_message = _("Unknown level: %(values)s")
 
 
 def sort_levels(levels):

@@ -1,9 +1,9 @@
 """Audiences a resource is written for: a multiple choice stored as a JSON list, like levels."""
 
-from django import forms
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from ent_pages.levels import ChoiceListField
 
 
 class Audience(models.TextChoices):
@@ -12,27 +12,6 @@ class Audience(models.TextChoices):
     PUPILS = "pupils", _("Pupils")
 
 
-class AudiencesField(models.JSONField):
-    """A list of audiences stored as JSON (SQLite and PostgreSQL), edited as checkboxes."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("default", list)
-        kwargs.setdefault("blank", True)
-        super().__init__(*args, **kwargs)
-
-    def formfield(self, **kwargs):
-        return forms.TypedMultipleChoiceField(
-            choices=Audience.choices, required=not self.blank, label=self.verbose_name,
-            help_text=self.help_text, widget=forms.CheckboxSelectMultiple,
-        )
-
-    def validate(self, value, model_instance):
-        super().validate(value, model_instance)
-        unknown = [v for v in value or [] if v not in Audience.values]
-        if unknown:
-            raise ValidationError(_("Unknown audience: %(values)s"), params={"values": ", ".join(unknown)})
-
-    def deconstruct(self):
-        name, path, args, kwargs = super().deconstruct()
-        kwargs.pop("default", None)
-        return name, path, args, kwargs
+class AudiencesField(ChoiceListField):
+    choices_class = Audience
+    unknown_message = _("Unknown audience: %(values)s")
