@@ -9,9 +9,10 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from ent_pages.blocks import BaseStreamBlock
+from search.indexing import FrenchSearchable, french_search_fields
 
 
-class SchoolNewsPage(Page):
+class SchoolNewsPage(FrenchSearchable, Page):
     """A piece of school life for the school's families and staff (a members-only section of the school).
 
     Lives directly under its SchoolPage; edited by the school's directors.
@@ -23,7 +24,7 @@ class SchoolNewsPage(Page):
     announced_at = models.DateTimeField(_("announced at"), null=True, blank=True, editable=False, db_index=True)
 
     content_panels = Page.content_panels + [FieldPanel("date"), FieldPanel("body")]
-    search_fields = Page.search_fields + [index.SearchField("body")]
+    search_fields = Page.search_fields + [index.SearchField("body"), *french_search_fields()]
 
     parent_page_types = ["ent_pages.SchoolPage"]
     subpage_types = []
@@ -59,14 +60,14 @@ class CityNewsIndexPage(Page):
         return context
 
 
-class CityNewsPage(Page):
+class CityNewsPage(FrenchSearchable, Page):
     """A piece of city news. Public."""
 
     date = models.DateField(_("date"), default=timezone.localdate)
     body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
 
     content_panels = Page.content_panels + [FieldPanel("date"), FieldPanel("body")]
-    search_fields = Page.search_fields + [index.SearchField("body")]
+    search_fields = Page.search_fields + [index.SearchField("body"), *french_search_fields()]
 
     parent_page_types = ["class_blog.CityNewsIndexPage"]
     subpage_types = []

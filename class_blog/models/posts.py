@@ -14,6 +14,7 @@ from wagtail.search import index
 
 from ent_pages.access import SCHOOL_DEPTH
 from ent_pages.blocks import BaseStreamBlock
+from search.indexing import FrenchSearchable, french_search_fields
 
 from ..blocks import ClassPostStreamBlock
 
@@ -24,7 +25,7 @@ class ClassPostTag(TaggedItemBase):
     content_object = ParentalKey("class_blog.ClassPostPage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class ClassPostPage(Page):
+class ClassPostPage(FrenchSearchable, Page):
     """A post of the class blog ("Sortie au musée", "Nos semis") written by the class's teachers.
 
     Lives under its ClassPage, or under one of its ClassProjectPages. Visible to the class's
@@ -43,7 +44,7 @@ class ClassPostPage(Page):
         FieldPanel("body"),
     ]
 
-    search_fields = Page.search_fields + [index.SearchField("body"), index.FilterField("date")]
+    search_fields = Page.search_fields + [index.SearchField("body"), index.FilterField("date"), *french_search_fields()]
 
     parent_page_types = ["ent_pages.ClassPage", "class_blog.ClassProjectPage"]
     subpage_types = []
@@ -74,7 +75,7 @@ class ClassPostPage(Page):
         return context
 
 
-class ClassProjectPage(Page):
+class ClassProjectPage(FrenchSearchable, Page):
     """A class project ("Le potager"): a presentation and the timeline of the posts written under it.
 
     Lives under a ClassPage; same audience as the class blog (partner classes included).
@@ -89,7 +90,7 @@ class ClassProjectPage(Page):
         FieldPanel("presentation"),
     ]
 
-    search_fields = Page.search_fields + [index.SearchField("presentation")]
+    search_fields = Page.search_fields + [index.SearchField("presentation"), *french_search_fields()]
 
     parent_page_types = ["ent_pages.ClassPage"]
     subpage_types = ["class_blog.ClassPostPage"]

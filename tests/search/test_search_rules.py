@@ -154,3 +154,21 @@ def test_search_parameters_are_read_from_french_query_string():
     params = SearchParams.from_query_dict({"q": "  cantine   prix ", "niveau": "CE1", "public": "families", "page": "x"})
     assert (params.q, params.level, params.audience, params.page) == ("cantine prix", "CE1", "families", 1)
     assert SearchParams.from_query_dict({"niveau": "CE9"}).level == ""
+
+
+def test_class_posts_and_news_are_searched_in_french(client, engine, parent, city_content):
+    from tests.factories import CityNewsPageFactory, ClassPostPageFactory, SchoolNewsPageFactory
+
+    class_page = city_content["class_page"]
+    ClassPostPageFactory(parent=class_page, title="Semaine du goût",
+                         body=[("paragraph", "<p>Moins d'écrans, plus de légumes.</p>")])
+    ClassPostPageFactory(parent=city_content["other_class"], title="Au zoo",
+                         body=[("paragraph", "<p>Les écrans du vivarium.</p>")])
+    SchoolNewsPageFactory(parent=class_page.get_parent(), title="Kermesse",
+                          body=[("paragraph", "<p>Les stands des cantinières.</p>")])
+    CityNewsPageFactory(title="Menus de novembre", body=[("paragraph", "<p>Les menus des cantines.</p>")])
+    client.force_login(parent)
+    assert "Semaine du goût" in titles(search(client, engine, "ecran"))
+    assert "Au zoo" not in titles(search(client, engine, "ecrans"))
+    assert "Menus de novembre" in titles(search(client, engine, "cantine"))
+    assert "Kermesse" in titles(search(client, engine, "cantinieres"))
