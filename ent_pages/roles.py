@@ -14,7 +14,7 @@ from contextlib import contextmanager
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
 
@@ -41,11 +41,15 @@ def grant_page_permissions(group, page, codenames=EDITOR_PAGE_PERMISSIONS):
         GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
 
 
-def grant_collection_permissions(group, collection):
+def _media_collection_permissions():
     q = Q()
     for app_label, codename in MEDIA_COLLECTION_PERMISSIONS:
         q |= Q(content_type__app_label=app_label, codename=codename)
-    for permission in Permission.objects.filter(q):
+    return list(Permission.objects.filter(q))
+
+
+def grant_collection_permissions(group, collection):
+    for permission in _media_collection_permissions():
         GroupCollectionPermission.objects.get_or_create(group=group, collection=collection, permission=permission)
 
 
@@ -120,7 +124,7 @@ def _defer(page):
 @transaction.atomic
 def ensure_groups_bulk(pages):
     """ensure_school_groups / ensure_class_groups for many new pages in a handful of queries."""
-    from .models import ClassPage, SchoolPage
+    from .models import ClassPage, PageCollection, SchoolPage
 
     wanted = []  # (page, attribute, group name)
     for page in pages:
@@ -155,22 +159,60 @@ def ensure_groups_bulk(pages):
         SchoolPage.objects.bulk_update(schools, ["directors_group", "clae_group"], batch_size=500)
     if classes:
         ClassPage.objects.bulk_update(classes, ["teachers_group"], batch_size=500)
-    # Their file collections (private media): one per page, schools first so classes nest below.
-    for school in sorted(schools, key=lambda p: p.path):
-        collection, created = ensure_page_collection(school, f"{school.title} ({school.uai})")
-        if created:
-            grant_collection_permissions(school.directors_group, collection)
-    school_collections = {}
-    for class_page in sorted(classes, key=lambda p: p.path):
-        school_path = class_page.path[: -class_page.steplen]
-        if school_path not in school_collections:
-            school = SchoolPage.objects.filter(path=school_path).first()
-            school_collections[school_path] = page_collection(school) if school is not None else None
-        collection, created = ensure_page_collection(
-            class_page, f"{class_page.title} ({class_page.school_year})", parent_collection=school_collections[school_path]
-        )
-        if created:
-            grant_collection_permissions(class_page.teachers_group, collection)
+    # Their file collections (private media), in bulk: schools first so that classes nest below.
+    _bulk_page_collections(
+        [(school, f"{school.title} ({school.uai})", None, school.directors_group_id) for school in schools]
+    )
+    by_school = {}
+    for class_page in classes:
+        by_school.setdefault(class_page.path[: -class_page.steplen], []).append(class_page)
+    school_collections = dict(
+        PageCollection.objects.filter(page__path__in=list(by_school)).values_list("page__path", "collection_id")
+    )
+    _bulk_page_collections([
+        (class_page, f"{class_page.title} ({class_page.school_year})", school_collections.get(path), class_page.teachers_group_id)
+        for path, class_pages in by_school.items() for class_page in class_pages
+    ])
+
+
+def _bulk_page_collections(rows):
+    """ensure_page_collection + grant_collection_permissions for many new pages (imports).
+
+    `rows` are (page, collection name, parent collection id or None for the root, group id). The
+    collections are inserted with their treebeard paths computed here, a bulk insert per parent,
+    instead of one ``add_child`` (lock, insert, parent update) per page.
+    """
+    from .models import PageCollection
+
+    linked = set(PageCollection.objects.filter(page_id__in=[r[0].pk for r in rows]).values_list("page_id", flat=True))
+    rows = [r for r in rows if r[0].pk not in linked]
+    if not rows:
+        return
+    root = Collection.get_first_root_node()
+    by_parent = {}
+    for page, name, parent_id, group_id in rows:
+        by_parent.setdefault(parent_id or root.pk, []).append((page, name, group_id))
+    links, grants = [], []
+    permissions = _media_collection_permissions()
+    for parent_id, children in by_parent.items():
+        parent = Collection.objects.select_for_update().get(pk=parent_id)
+        last = parent.get_last_child()
+        position = Collection._str2int(last.path[-Collection.steplen:]) if last else 0
+        new = []
+        for _page, name, _group in children:
+            position += 1
+            new.append(Collection(name=name, depth=parent.depth + 1, numchild=0,
+                                  path=Collection._get_path(parent.path, parent.depth + 1, position)))
+        Collection.objects.bulk_create(new)
+        created = dict(Collection.objects.filter(path__in=[c.path for c in new]).values_list("path", "pk"))
+        Collection.objects.filter(pk=parent.pk).update(numchild=F("numchild") + len(new))
+        for (page, _name, group_id), collection in zip(children, new, strict=True):
+            links.append(PageCollection(page_id=page.pk, collection_id=created[collection.path]))
+            if group_id:
+                grants += [GroupCollectionPermission(group_id=group_id, collection_id=created[collection.path], permission=perm)
+                           for perm in permissions]
+    PageCollection.objects.bulk_create(links, batch_size=1000)
+    GroupCollectionPermission.objects.bulk_create(grants, ignore_conflicts=True, batch_size=2000)
 
 
 @transaction.atomic

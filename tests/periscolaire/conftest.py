@@ -51,7 +51,7 @@ def school_director(school):
 
 @pytest.fixture
 def parent_and_child(class_page):
-    return make_parent(class_page, username="parent.ferry", first_name="Emma", last_name="Lefort")
+    return make_parent(class_page, username="parent.ferry", first_name="Ombeline", last_name="Lefort")
 
 
 @pytest.fixture

@@ -66,7 +66,7 @@ def test_animator_gallery_is_approved_by_the_clae_director_then_seen_by_the_scho
     draft = GalleryPage.objects.get(pk=gallery.pk).get_latest_revision_as_object()
     assert len(draft.photos.all()) == 3
     editor = client.get(edit_url).content.decode()
-    assert "Emma" in editor  # the animator sees the children without consent
+    assert "Ombeline" in editor  # the animator sees the children without consent
     data = nested_form_data({
         "title": "Carnaval du CLAE", "slug": "carnaval", "date": "2026-11-20", "activity": "Carnaval",
         "description": rich_text("<p>Les déguisements.</p>"),
@@ -91,10 +91,10 @@ def test_animator_gallery_is_approved_by_the_clae_director_then_seen_by_the_scho
     task_state = gallery.current_workflow_task_state
     assert isinstance(task_state.task.specific, SchoolModeratorTask)
     assert task_state in TaskState.objects.reviewable_by(clae_director)
-    assert "Emma" in client.get(edit_url).content.decode()
+    assert "Ombeline" in client.get(edit_url).content.decode()
     approve_url = reverse("wagtailadmin_pages:workflow_action", args=(gallery.pk, "approve", task_state.pk))
     modal = client.get(approve_url)
-    assert modal.status_code == 200 and "Emma" in modal.json()["html"]
+    assert modal.status_code == 200 and "Ombeline" in modal.json()["html"]
     assert client.post(approve_url, {"comment": ""}).status_code in (200, 302)
     gallery.refresh_from_db()
     assert gallery.live and not gallery.workflow_in_progress
