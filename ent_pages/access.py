@@ -345,6 +345,11 @@ class AccessPolicy:
         school_path, _section_path = self.section_paths(class_page)
         return scope.superuser or (school_path is not None and school_path in scope.director_school_paths)
 
+    def can_view_some_consents(self, user) -> bool:
+        """Whether any class's consent table is open to the user (the admin menu entry, the class list)."""
+        scope = self.scope(user)
+        return scope.superuser or bool(scope.director_school_paths)
+
     # ------------------------------------------------------------------------------ media rules
     # A file (image, rendition, document) belongs to its collection; a collection belongs to the
     # page it was created with (ent_pages.models.PageCollection), or to the nearest ancestor

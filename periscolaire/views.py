@@ -102,7 +102,7 @@ def consent_classes(request):
     """The classes whose consent table the user may see (the schools they direct)."""
     classes = ClassPage.objects.filter(school_year=current_school_year()).order_by("path")
     classes = [c for c in classes if policy.can_view_consents(request.user, c)]
-    if not classes and not policy.scope(request.user).director_school_paths and not request.user.is_superuser:
+    if not classes and not policy.can_view_some_consents(request.user):
         raise PermissionDenied
     return render(request, "periscolaire/admin/consent_classes.html", {
         "classes": classes, "page_title": _("Image consent"), "header_icon": "user",

@@ -20,7 +20,7 @@ def register_admin_urls():
 
 class ConsentMenuItem(MenuItem):
     def is_shown(self, request):
-        return bool(policy.scope(request.user).director_school_paths) or request.user.is_superuser
+        return policy.can_view_some_consents(request.user)
 
 
 @hooks.register("register_admin_menu_item")
