@@ -33,9 +33,9 @@ def setup(spec):
     from django.test import Client
     from media_upload import make_photos
 
+    from ent_pages.media.uploads import create_image
     from ent_pages.roles import page_collection
     from ent_pages.tree import ensure_city_home
-    from ent_pages.uploads import create_image
 
     class_page, _teacher, parent = class_with_people()
     photo_file = make_photos(workdir, 1, 12)[0]  # a 12 MP photo with sensor-like noise, as in media_upload

@@ -197,7 +197,7 @@ def _named_families(classes, year):
 
 
 #: Demo photos per class: (title, palette seed). Drawn with Pillow (no download), written as a phone
-#: would (EXIF with a GPS position), then uploaded through ent_pages.uploads like any photo.
+#: would (EXIF with a GPS position), then uploaded through ent_pages.media.uploads like any photo.
 DEMO_PHOTOS = {
     "ferry/ce1-b": [("Sortie au jardin des plantes", 1), ("Atelier peinture", 2)],
     "lilas/gs": [("Spectacle de fin d'année", 3), ("Les papillons de la classe", 4)],
@@ -207,9 +207,9 @@ DEMO_PHOTOS = {
 def _class_media(classes):
     from django.core.files.base import ContentFile
 
+    from .media.uploads import create_image
     from .models import PrivateDocument, PrivateImage
     from .roles import page_collection
-    from .uploads import create_image
 
     for key, photos in DEMO_PHOTOS.items():
         class_page = classes[key]

@@ -9,8 +9,8 @@ from PIL import Image as PILImage
 from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 
+from .media.uploads import header_pixels, pregenerate_renditions
 from .models import User
-from .uploads import header_pixels, pregenerate_renditions
 
 
 class HeaderCheckedImageField(WagtailImageField):
@@ -39,7 +39,7 @@ class PrivateImageForm(BaseImageForm):
     """Base of Wagtail's image forms (single upload, multiple upload, chooser upload, edit).
 
     The file is checked from its content (format, size, pixels from the header) and cleaned by
-    ``ent_pages.uploads`` when the image is saved (PrivateImage.save).
+    ``ent_pages.media.uploads`` when the image is saved (PrivateImage.save).
     """
 
     def __init__(self, *args, **kwargs):

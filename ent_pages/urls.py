@@ -3,7 +3,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import media_views, views
+from . import views
+from .media import views as media_views
 
 app_name = "ent_pages"
 
@@ -38,7 +39,7 @@ urlpatterns = [
     ),
     path("mot-de-passe/nouveau/fait/", auth_views.PasswordResetCompleteView.as_view(template_name="ent_pages/accounts/password_reset_complete.html"), name="password_reset_complete"),
     path("mon-espace/", views.my_space, name="my_space"),
-    # Private media: every file through the access policy (ent_pages.media_views).
+    # Private media: every file through the access policy (ent_pages.media.views).
     path("fichiers/images/<int:image_id>/<str:filename>", media_views.rendition, name="private_rendition"),
     path("fichiers/originaux/<int:image_id>/<str:filename>", media_views.image_original, name="private_image_original"),
     path("fichiers/documents/<int:document_id>/<str:filename>", media_views.document, name="private_document"),

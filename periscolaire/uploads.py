@@ -1,6 +1,6 @@
 """Bulk upload into a gallery: one photo per request, cleaned like every Préau upload.
 
-Each photo is stored as an image of the gallery's collection through ``ent_pages.uploads.create_image``
+Each photo is stored as an image of the gallery's collection through ``ent_pages.media.uploads.create_image``
 (EXIF/GPS removed, HEIC to JPEG, downscaled, renditions made)
 and appended to the gallery's draft. A corrupt photo is refused alone; the others are kept.
 """
@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from ent_pages.uploads import create_image
+from ent_pages.media.uploads import create_image
 
 from .media import gallery_collection
 from .models import GalleryPage, GalleryPhoto

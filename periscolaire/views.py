@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ent_pages.access import policy
+from ent_pages.media.uploads import max_bytes
 from ent_pages.models import ClassPage, Enrolment, Guardianship
 from ent_pages.school_year import current_school_year
-from ent_pages.uploads import max_bytes
 
 from . import consent as consent_rules
 from .models import ConsentChange, ConsentDecision, ConsentPurpose, GalleryPage
@@ -46,7 +46,7 @@ def gallery_upload(request, page_id):
         image = add_photo(gallery, upload, request.user, request.session)
     except UploadRefused as refused:
         return JsonResponse({"ok": False, "name": name, "error": refused.message}, status=refused.status)
-    thumbnail = image.get_rendition("max-165x165")  # pre-generated at upload (ent_pages.uploads.RENDITION_SPECS)
+    thumbnail = image.get_rendition("max-165x165")  # pre-generated at upload (ent_pages.media.uploads.RENDITION_SPECS)
     return JsonResponse({"ok": True, "name": name, "id": image.pk, "title": image.title, "thumbnail": thumbnail.url}, status=201)
 
 

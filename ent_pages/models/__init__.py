@@ -1,5 +1,5 @@
+from ..media.models import PageCollection, PrivateDocument, PrivateImage, PrivateRendition
 from .accounts import ActivationCode
-from .media import PageCollection, PrivateDocument, PrivateImage, PrivateRendition
 from .pages import CityHomePage, ClassPage, SchoolKind, SchoolPage
 from .people import Enrolment, Guardian, Guardianship, Pupil, Relationship, Role, StaffAssignment, TeachingAssignment
 from .users import User

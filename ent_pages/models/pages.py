@@ -170,7 +170,7 @@ class ClassPage(FrenchSearchable, Page):
     MEDIA_ON_PAGE = 12
 
     def get_context(self, request, *args, **kwargs):
-        from .media import PageCollection, PrivateDocument, PrivateImage
+        from ..media.models import PageCollection, PrivateDocument, PrivateImage
 
         context = super().get_context(request, *args, **kwargs)
         context["teachers"] = [t.user for t in self.teaching_assignments.select_related("user").order_by("user__last_name")]

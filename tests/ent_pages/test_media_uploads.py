@@ -9,9 +9,9 @@ from django.urls import reverse
 from PIL import Image
 from wagtail.models import UploadedFile
 
+from ent_pages.media.uploads import RENDITION_SPECS, create_image
 from ent_pages.models import PrivateImage
 from ent_pages.roles import page_collection
-from ent_pages.uploads import RENDITION_SPECS, create_image
 from tests.factories import make_teacher
 from tests.media_files import has_exif, has_gps, photo_bytes, png_bomb_bytes, stored_files, upload
 

@@ -6,9 +6,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from ent_pages.media.uploads import RENDITION_SPECS
 from ent_pages.models import PrivateDocument, PrivateImage
 from ent_pages.roles import page_collection
-from ent_pages.uploads import RENDITION_SPECS
 from tests.factories import make_parent, make_teacher
 from tests.media_files import has_exif, pdf_bytes, photo_bytes
 

@@ -3,7 +3,7 @@
 Before issue 3, files went through Wagtail's default models (wagtailimages.Image,
 wagtaildocs.Document) into the public media folder, with their EXIF/GPS. This command re-creates
 each one as a PrivateImage / PrivateDocument with the same id (so StreamField blocks, rich text
-links and choosers keep pointing at it), cleans images through ent_pages.uploads, generates the
+links and choosers keep pointing at it), cleans images through ent_pages.media.uploads, generates the
 renditions the templates use, then deletes the old row, its renditions and its public files.
 """
 
@@ -17,9 +17,9 @@ from django.db import connection, transaction
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 
+from ent_pages.media.uploads import clean_image_bytes, pregenerate_renditions
 from ent_pages.models import PrivateDocument, PrivateImage
 from ent_pages.roles import ensure_all_page_collections, page_collection
-from ent_pages.uploads import clean_image_bytes, pregenerate_renditions
 
 
 class Command(BaseCommand):

@@ -158,7 +158,7 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 
 # Private media (docs/private-media.md): originals, renditions and documents of schools and classes.
-# This folder is never served by the web server: files leave only through ent_pages.media_views,
+# This folder is never served by the web server: files leave only through ent_pages.media.views,
 # after the access policy said yes (nginx X-Accel-Redirect in production, streamed in dev/tests).
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 
@@ -193,12 +193,12 @@ if ELASTICSEARCH_URL:
         },
         "database": DATABASE_SEARCH_BACKEND,
     }
-# Media models (ent_pages.models.media): every file on the private storage, served after an access check.
+# Media models (ent_pages.media.models): every file on the private storage, served after an access check.
 WAGTAILIMAGES_IMAGE_MODEL = "ent_pages.PrivateImage"
 WAGTAILDOCS_DOCUMENT_MODEL = "ent_pages.PrivateDocument"
 WAGTAILIMAGES_IMAGE_FORM_BASE = "ent_pages.forms.PrivateImageForm"
 WAGTAILIMAGES_RENDITION_STORAGE = "private"
-# Phones send HEIC; it is stored as JPEG (ent_pages.uploads). Not in Wagtail's default list.
+# Phones send HEIC; it is stored as JPEG (ent_pages.media.uploads). Not in Wagtail's default list.
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "heic", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = int(os.environ.get("PREAU_IMAGE_MAX_BYTES", 25 * 1024 * 1024))
 # Decompression bombs: refused before decoding. 50 MP covers every phone camera in JPEG/HEIC.

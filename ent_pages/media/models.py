@@ -2,9 +2,9 @@
 
 Every file lives on the ``private`` storage (``STORAGES["private"]``, a folder outside anything the
 web server or a CDN serves, or a private bucket). It is reached only through the serve views of
-``ent_pages.media_views``, which ask the access policy (``policy.can_view_collection``): a file
+``ent_pages.media.views``, which ask the access policy (``policy.can_view_collection``): a file
 belongs to its collection, a collection to the page it was created with (``PageCollection``).
-Uploads are cleaned before they are stored (``ent_pages.uploads``): no EXIF/GPS, HEIC stored as
+Uploads are cleaned before they are stored (``ent_pages.media.uploads``): no EXIF/GPS, HEIC stored as
 JPEG, originals downscaled, renditions the templates use generated at once.
 """
 
@@ -39,7 +39,7 @@ class HeaderSizeImageFieldFile(WagtailImageFieldFile):
     """
 
     def get_image_dimensions(self):
-        from ..uploads import header_size
+        from .uploads import header_size
 
         close = self.closed
         try:
@@ -78,7 +78,7 @@ class PrivateImage(AbstractImage):
         verbose_name_plural = _("images")
 
     def save(self, *args, **kwargs):
-        from ..uploads import clean_pending_image, pregenerate_renditions
+        from .uploads import clean_pending_image, pregenerate_renditions
 
         cleaned = clean_pending_image(self)
         super().save(*args, **kwargs)

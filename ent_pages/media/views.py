@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 from django_sendfile import sendfile
 
-from .access import PUBLIC_FILE, policy
+from ..access import PUBLIC_FILE, policy
 from .models import PrivateDocument, PrivateImage, PrivateRendition
 
 #: Public files (city pages, school presentations) may be cached by browsers and proxies.

@@ -1,0 +1,1 @@
+"""Private media: storage, upload cleaning, link signing and serving."""
