@@ -1,12 +1,13 @@
-"""Class life reacting to Wagtail: announcing posts after quiet hours, city editors' permissions on city news."""
+"""Class life reacting to Wagtail: announcing posts after quiet hours, city editors' permissions on city news,
+homework attachments recorded as files shown to the class (ent_pages.media.usage)."""
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published
 
 from ent_pages.roles import city_editors_group, grant_page_permissions
 
-from .models import CityNewsIndexPage, ClassPostPage, SchoolNewsPage
+from .models import CityNewsIndexPage, ClassPostPage, HomeworkEntry, SchoolNewsPage
 from .quiet_hours import delivery_time, rules_for_school
 
 
@@ -30,3 +31,19 @@ def city_editors_edit_city_news(sender, instance, created, raw=False, **kwargs):
     """Whoever creates the city news index, the city editors' group may write the news under it."""
     if created and not raw:
         grant_page_permissions(city_editors_group(), instance)
+
+
+@receiver(post_save, sender=HomeworkEntry)
+def homework_files_shown(sender, instance, raw=False, **kwargs):
+    """Homework attachments are shown to the class's families: record them (ent_pages.media.usage)."""
+    if not raw:
+        from ent_pages.media.usage import record_files
+
+        record_files(instance.class_page, f"homework:{instance.pk}", [instance])
+
+
+@receiver(post_delete, sender=HomeworkEntry)
+def homework_files_withdrawn(sender, instance, **kwargs):
+    from ent_pages.media.usage import forget_files
+
+    forget_files(f"homework:{instance.pk}")

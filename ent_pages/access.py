@@ -13,6 +13,9 @@ Rules (see docs/access.md):
   visible to its families until its ``family_visible_until`` date. Any other section (CLAE space, school news) is
   for the members of the school: its families, its staff.
 - Editing is Wagtail's page permissions, which ent_pages.roles keeps in sync with assignments.
+- Files (photos, documents) follow published content: someone who may not edit them receives one
+  only if a live page they may view shows it (see "media rules" below), over a link signed for
+  their browser (ent_pages.media.links).
 
 No Wagtail PageViewRestriction is created: the decision is made from enrolments and assignments,
 so it costs a handful of indexed queries per request whatever the number of classes.
@@ -351,10 +354,17 @@ class AccessPolicy:
         return scope.superuser or bool(scope.director_school_paths)
 
     # ------------------------------------------------------------------------------ media rules
-    # A file (image, rendition, document) belongs to its collection; a collection belongs to the
-    # page it was created with (ent_pages.models.PageCollection), or to the nearest ancestor
-    # collection that was. Whoever may view that page, or edit it, may open the file. A collection
-    # linked to no page (Wagtail's root collection) is for the staff who manage it only.
+    # (Private media, issue 10.) A file reaches a family member, a partner class, or anyone else who
+    # may not edit it, only through a PUBLISHED page they may view that USES it in its live content:
+    # a post's image blocks, a gallery's live photos and children's work, a document linked from a
+    # live page, a class's homework attachments (ent_pages.media.LiveFileUsage, rebuilt at every
+    # publish from the live content, dropped at unpublish). Drafts, revisions awaiting moderation,
+    # files only in a collection, and content a template hides from partners (``partner_visible``
+    # false: a class page's photos, documents and welcome text) reach nobody but the staff who may
+    # edit them: editors of the page the file's collection belongs to (PageCollection) and holders
+    # of Wagtail collection permissions there. Lists such as a class page's "Latest photos" are built
+    # with ``viewable_files``. Delivery: page templates hand out links signed for the viewer's browser
+    # (ent_pages.media.links); serving checks the signature only.
 
     def collection_page(self, collection):
         """The page whose files `collection` holds (nearest linked ancestor-or-self), or None. One query."""
@@ -374,16 +384,13 @@ class AccessPolicy:
         collection._preau_page = link.page if link else None
         return collection._preau_page
 
-    def is_public_collection(self, collection) -> bool:
-        """Files of public pages (city home, school presentations): anyone, cacheable."""
+    def can_edit_files(self, user, collection) -> bool:
+        """Staff who may edit the page the collection belongs to, or who manage the collection: they
+        see every file there, drafts' and galleries' awaiting moderation included."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return False
         page = self.collection_page(collection)
-        return page is not None and not self.is_private(page)
-
-    def can_view_collection(self, user, collection) -> bool:
-        page = self.collection_page(collection)
-        # The files of a page that is not live (a gallery awaiting moderation, an unpublished one)
-        # are for its editors only.
-        if page is not None and ((page.live and self.can_view(user, page)) or self.can_edit(user, page)):
+        if page is not None and self.can_edit(user, page):
             return True
         return self.can_manage_collection(user, collection)
 
@@ -405,38 +412,51 @@ class AccessPolicy:
                 return True
         return False
 
-    def can_view_file(self, user, obj) -> bool:
-        """May `user` open this image, rendition or document?"""
-        return self.can_view_collection(user, _collection_of(obj))
+    def viewable_file_usages(self, user, queryset=None):
+        """LiveFileUsage rows whose page `user` may view, live, and partner-visible for partner classes."""
+        from .models import LiveFileUsage
 
-    def is_public_file(self, obj) -> bool:
-        return self.is_public_collection(_collection_of(obj))
+        queryset = LiveFileUsage.objects.all() if queryset is None else queryset
+        scope = self.scope(user)
+        queryset = queryset.filter(page__live=True)
+        if scope.superuser:
+            return queryset
+        return queryset.filter(page__in=self.viewable(user, Page.objects.all()).values("pk")).filter(
+            self._partner_usage_filter(scope)
+        )
 
-    def file_access(self, user, obj) -> str:
-        """The serve views' one question: PUBLIC_FILE, PRIVATE_FILE (this user may open it) or "" (no).
+    def _partner_usage_filter(self, scope):
+        """Usages on the pages of a class seen as a partner only when partners see them (blog content)."""
+        partner_only = sorted(p for p in scope.partner_class_paths if p[:SCHOOL_PREFIX] not in scope.director_school_paths)
+        if not partner_only:
+            return Q()
+        on_partner_page = Q(page__path__startswith=partner_only[0])
+        for path in partner_only[1:]:
+            on_partner_page |= Q(page__path__startswith=path)
+        return ~on_partner_page | Q(partner_visible=True)
 
-        A "yes" is remembered per user and collection for PREAU_MEDIA_ACCESS_CACHE_SECONDS (a page
-        of 30 thumbnails asks 30 times), under an access version that every change of enrolment,
-        guardianship, assignment, grant, group or collection link bumps (ent_pages.signals), so a
-        revoked access is not served from memory. "No" is never remembered.
+    def viewable_files(self, user, queryset):
+        """Filter a PrivateImage or PrivateDocument queryset to the files live pages show `user`.
+
+        What families receive; lists shown to everyone (a class page's "Latest photos") use it too,
+        so that they show published content, never a collection.
         """
-        from django.core.cache import cache
+        from .models import PrivateImage
 
-        ttl = getattr(settings, "PREAU_MEDIA_ACCESS_CACHE_SECONDS", 60)
+        field = "image_id" if issubclass(queryset.model, PrivateImage) else "document_id"
+        usages = self.viewable_file_usages(user).filter(**{f"{field}__isnull": False}).values(field)
+        return queryset.filter(pk__in=usages)
+
+    def can_view_file(self, user, obj) -> bool:
+        """May `user` receive a link to this image, rendition or document?"""
+        from .models import PrivateImage
+
         image = getattr(obj, "image", None)
-        collection_id = (image if image is not None else obj).collection_id
-        user_id = user.pk if (user is not None and user.is_authenticated and user.is_active) else 0
-        key = f"preau:file-access:{self.access_version()}:{user_id}:{collection_id}"
-        if ttl:
-            remembered = cache.get(key)
-            if remembered:
-                return remembered
-        if not self.can_view_file(user, obj):
-            return ""
-        decision = PUBLIC_FILE if self.is_public_file(obj) else PRIVATE_FILE
-        if ttl:
-            cache.set(key, decision, ttl)
-        return decision
+        target = image if image is not None else obj
+        field = "image" if isinstance(target, PrivateImage) else "document"
+        if self.viewable_file_usages(user).filter(**{field: target.pk}).exists():
+            return True
+        return self.can_edit_files(user, target.collection)
 
     @staticmethod
     def access_version() -> int:
@@ -446,7 +466,7 @@ class AccessPolicy:
 
     @staticmethod
     def bump_access_version() -> None:
-        """Forget every remembered file decision (called on any change that can revoke access)."""
+        """Forget every remembered scope (called on any change that can grant or revoke access)."""
         from django.core.cache import cache
 
         try:
@@ -600,14 +620,6 @@ class AccessPolicy:
 
 _UNSET = object()
 _ACCESS_VERSION_KEY = "preau:access-version"
-PUBLIC_FILE = "public"
-PRIVATE_FILE = "private"
-
-
-def _collection_of(obj):
-    """The collection of an image, a document, or a rendition's image."""
-    image = getattr(obj, "image", None)
-    return (image if image is not None else obj).collection
 
 
 policy = AccessPolicy()

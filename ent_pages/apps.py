@@ -8,3 +8,7 @@ class EntPagesConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (keeps role groups in sync with pages and assignments)
+        from .media import links, usage
+
+        usage.connect()  # which files live pages show (LiveFileUsage)
+        links.connect()  # media key rotated at login, dropped at logout

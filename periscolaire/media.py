@@ -5,7 +5,7 @@ Each page holding files has a collection linked by ``ent_pages.PageCollection`` 
 a file. A CLAE space gets its collection below its school's; each gallery gets its own below its
 section's (the class's or the CLAE space's), so that:
 - its files are seen by whoever may see the gallery, and only once it is published
-  (``policy.can_view_collection``), while the section's staff manage them through the
+  (``policy.can_view_file``), while the section's staff manage them through the
   collection permissions they hold on the section (inherited downwards);
 - the retention command knows exactly which files belong to a gallery.
 """

@@ -1,18 +1,15 @@
 """Private media: the image, rendition and document models whose files never sit in a public folder.
 
 Every file lives on the ``private`` storage (``STORAGES["private"]``, a folder outside anything the
-web server or a CDN serves, or a private bucket). It is reached only through the serve views of
-``ent_pages.media.views``, which ask the access policy (``policy.can_view_collection``): a file
-belongs to its collection, a collection to the page it was created with (``PageCollection``).
+web server or a CDN serves, or a private bucket). It is reached only through signed links
+(``ent_pages.media.links``), minted for one browser when a page the access policy lets its viewer
+see is rendered; ``LiveFileUsage`` records which files live pages show (``ent_pages.media.usage``).
 Uploads are cleaned before they are stored (``ent_pages.media.uploads``): no EXIF/GPS, HEIC stored as
 JPEG, originals downscaled, renditions the templates use generated at once.
 """
 
-import os
-
 from django.core.files.storage import storages
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents.models import AbstractDocument
 from wagtail.images.models import (
@@ -62,7 +59,7 @@ class PrivateImage(AbstractImage):
     """An image (a class photo, a pupil's drawing, a school's façade) stored privately.
 
     Uploaded by staff in the Wagtail admin into the collection of their school, class or CLAE;
-    seen by whoever may see a page that collection belongs to.
+    seen by the staff who may edit there, and by whoever may see a published page that shows it.
     """
 
     file = PrivateImageFileField(
@@ -87,8 +84,10 @@ class PrivateImage(AbstractImage):
 
     @property
     def original_url(self):
-        """The URL of the (cleaned) original, through the access check."""
-        return reverse("ent_pages:private_image_original", args=(self.pk, os.path.basename(self.file.name)))
+        """A link to the (cleaned) original, signed for the current viewer (ent_pages.media.links)."""
+        from .links import signed_url
+
+        return signed_url(self)
 
 
 class PrivateRendition(AbstractRendition):
@@ -104,9 +103,10 @@ class PrivateRendition(AbstractRendition):
 
     @property
     def url(self):
-        """Every ``{% image %}`` tag points to the access-checked serve view, never to the file."""
-        # By image and file name: renditions made in bulk (get_renditions) have no primary key.
-        return reverse("ent_pages:private_rendition", args=(self.image_id, os.path.basename(self.file.name)))
+        """Every ``{% image %}`` tag gets a link signed for the current viewer (ent_pages.media.links)."""
+        from .links import signed_url
+
+        return signed_url(self)
 
 
 class PrivateDocument(AbstractDocument):
@@ -122,14 +122,18 @@ class PrivateDocument(AbstractDocument):
 
     @property
     def url(self):
-        return reverse("ent_pages:private_document", args=(self.pk, self.filename))
+        """A link signed for the current viewer (ent_pages.media.links), in templates and rich text."""
+        from .links import signed_url
+
+        return signed_url(self)
 
 
 class PageCollection(models.Model):
     """The collection created with a page (city home, school, class, CLAE space) to hold its files.
 
-    The access policy decides a file's audience from this link: whoever may view the page (or edit
-    it) may open the files of its collection and of the collections below it.
+    Staff who may edit the page (or hold collection permissions) open the files of its collection
+    and of the collections below it, drafts included; families only what live pages show
+    (``LiveFileUsage``).
     """
 
     page = models.OneToOneField("wagtailcore.Page", on_delete=models.CASCADE, related_name="media_collection")
@@ -141,3 +145,37 @@ class PageCollection(models.Model):
 
     def __str__(self):
         return f"{self.collection} → {self.page}"
+
+
+class LiveFileUsage(models.Model):
+    """A file that a live page's content shows: the ground on which families may receive it.
+
+    Rebuilt from the page's live content on every publish and dropped at unpublish
+    (``ent_pages.media.usage``): drafts and revisions awaiting moderation never appear here. Content
+    shown beside a page but outside its fields (the homework notebook of a class) is recorded with
+    a ``source`` naming it. ``partner_visible`` says whether partner classes see it (blog content);
+    the access policy (``policy.can_view_file``, ``policy.viewable_files``) reads these rows.
+    """
+
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=64, blank=True, default="")
+    image = models.ForeignKey(PrivateImage, null=True, blank=True, on_delete=models.CASCADE, related_name="live_usages")
+    document = models.ForeignKey(
+        PrivateDocument, null=True, blank=True, on_delete=models.CASCADE, related_name="live_usages"
+    )
+    partner_visible = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("file shown by a live page")
+        verbose_name_plural = _("files shown by live pages")
+        indexes = [models.Index(fields=["page", "source"], name="media_usage_page_source")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(image__isnull=True, document__isnull=False)
+                | models.Q(image__isnull=False, document__isnull=True),
+                name="media_usage_one_file",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.page_id} → {self.image_id or self.document_id}"

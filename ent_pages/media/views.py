@@ -1,68 +1,56 @@
-"""Serve views of private media: the only way out for originals, renditions and documents.
+"""Serve views of private media for development and tests: the same check nginx makes in production.
 
-Each view asks the access policy. An anonymous visitor is sent to the login page, a logged-in
-outsider gets 404 (the file's existence is not disclosed), and a private answer is never cached
-(``Cache-Control: private, no-store``). Files of public pages (the city home, school
-presentations) are answered with public cache headers. The bytes are sent by django-sendfile2:
-in production nginx sends the file (X-Accel-Redirect to an ``internal`` location, see
-docs/private-media.md); in development and tests Django streams it.
+A request is answered only when it carries a valid link for the media cookie it sends
+(``ent_pages.media.links``): no database, no session, no cache is read. In production these URLs
+never reach Django: nginx checks the signature and sends the file (deploy/nginx.conf.template).
+
+Answers: the file with ``Cache-Control: private, no-store`` (``public, max-age=3600`` for a link
+signed for a browser without media key, which only public pages hand out); 403 for a missing,
+expired, altered or other browser's link; 404 when the file does not exist.
 """
 
 import mimetypes
 import posixpath
 
-from django.contrib.auth.views import redirect_to_login
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
+from django.http import FileResponse, Http404, HttpResponseForbidden
 from django.utils.cache import patch_cache_control
-from django_sendfile import sendfile
+from django.utils.translation import gettext as _
 
-from ..access import PUBLIC_FILE, policy
-from .models import PrivateDocument, PrivateImage, PrivateRendition
+from . import links
+from .models import private_storage
 
-#: Public files (city pages, school presentations) may be cached by browsers and proxies.
+#: Links without media key come from public pages (city home, school presentations).
 PUBLIC_MAX_AGE = 60 * 60
-#: Where Wagtail's rendition upload_to puts rendition files (AbstractRendition.get_upload_to).
-RENDITIONS_FOLDER = "images"
 
 
 def rendition(request, image_id, filename):
-    obj = get_object_or_404(
-        PrivateRendition.objects.select_related("image"),
-        image_id=image_id, file=posixpath.join(RENDITIONS_FOLDER, filename),
-    )
-    return _serve(request, obj, obj.file, filename)
+    return _serve(request, links.FOLDERS["rendition"], filename)
 
 
 def image_original(request, image_id, filename):
-    obj = get_object_or_404(PrivateImage, pk=image_id)
-    return _serve(request, obj, obj.file, filename)
+    return _serve(request, links.FOLDERS["original"], filename)
 
 
 def document(request, document_id, filename):
-    obj = get_object_or_404(PrivateDocument, pk=document_id)
-    return _serve(request, obj, obj.file, filename, attachment=True)
+    return _serve(request, links.FOLDERS["document"], filename, attachment=True)
 
 
-def _serve(request, obj, field_file, filename, attachment=False):
-    access = policy.file_access(request.user, obj)
-    if not access:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+def _serve(request, folder, filename, attachment=False):
+    if not links.verify_request(request):
+        return HttpResponseForbidden(
+            _("This link has expired or was made for another browser. Reload the page that shows the file."),
+            content_type="text/plain; charset=utf-8",
+        )
+    name = posixpath.join(folder, filename)
+    storage = private_storage()
+    if filename.startswith(".") or not storage.exists(name):
         raise Http404
-    if not field_file or filename != field_file.name.rsplit("/", 1)[-1]:
-        raise Http404
-    content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
-    try:
-        path = field_file.path
-    except NotImplementedError:  # object storage without local paths: stream it (see docs)
-        response = FileResponse(field_file.open("rb"), content_type=content_type,
-                                as_attachment=attachment, filename=filename)
-    else:
-        response = sendfile(request, path, attachment=attachment, attachment_filename=filename, mimetype=content_type)
-    if access == PUBLIC_FILE:
-        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
-    else:
+    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    response = FileResponse(storage.open(name, "rb"), content_type=content_type, as_attachment=attachment,
+                            filename=filename)
+    if request.COOKIES.get(links.COOKIE_NAME):
         patch_cache_control(response, private=True, no_store=True)
+    else:
+        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
     response["X-Content-Type-Options"] = "nosniff"
     return response

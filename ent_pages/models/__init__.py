@@ -1,4 +1,4 @@
-from ..media.models import PageCollection, PrivateDocument, PrivateImage, PrivateRendition
+from ..media.models import LiveFileUsage, PageCollection, PrivateDocument, PrivateImage, PrivateRendition
 from .accounts import ActivationCode
 from .pages import CityHomePage, ClassPage, SchoolKind, SchoolPage
 from .people import Enrolment, Guardian, Guardianship, Pupil, Relationship, Role, StaffAssignment, TeachingAssignment
@@ -11,6 +11,7 @@ __all__ = [
     "Enrolment",
     "Guardian",
     "Guardianship",
+    "LiveFileUsage",
     "PageCollection",
     "PrivateDocument",
     "PrivateImage",

@@ -166,25 +166,27 @@ class ClassPage(FrenchSearchable, Page):
     def levels_display(self):
         return " / ".join(self.levels)
 
-    #: Photos and documents of the class collection shown on the class page.
+    #: Photos and documents that the class's published pages show, listed on the class page.
     MEDIA_ON_PAGE = 12
+    #: Fields the class page's template hides from partner classes: files there are not theirs.
+    partner_hidden_fields = ("welcome",)
 
     def get_context(self, request, *args, **kwargs):
-        from ..media.models import PageCollection, PrivateDocument, PrivateImage
+        from ..access import policy
+        from ..media.models import LiveFileUsage, PrivateDocument, PrivateImage
 
         context = super().get_context(request, *args, **kwargs)
         context["teachers"] = [t.user for t in self.teaching_assignments.select_related("user").order_by("user__last_name")]
-        # The page is served only to those the access policy lets in; its files are checked again when served.
-        collection_id = PageCollection.objects.filter(page_id=self.pk).values_list("collection_id", flat=True).first()
+        # Built from published content (LiveFileUsage), never from the class's collection: a draft's
+        # photo or a file only uploaded is not listed (ent_pages.access, media rules).
+        usages = policy.viewable_file_usages(request.user, LiveFileUsage.objects.filter(page__path__startswith=self.path))
         context["photos"] = (
-            PrivateImage.objects.filter(collection_id=collection_id).order_by("-created_at")
-            .prefetch_renditions("fill-320x240", "max-1600x1600")[: self.MEDIA_ON_PAGE]
-            if collection_id else []
+            PrivateImage.objects.filter(pk__in=usages.filter(image__isnull=False).values("image_id"))
+            .order_by("-created_at").prefetch_renditions("fill-320x240", "max-1600x1600")[: self.MEDIA_ON_PAGE]
         )
-        context["documents"] = (
-            PrivateDocument.objects.filter(collection_id=collection_id).order_by("-created_at")[: self.MEDIA_ON_PAGE]
-            if collection_id else []
-        )
+        context["documents"] = PrivateDocument.objects.filter(
+            pk__in=usages.filter(document__isnull=False).values("document_id")
+        ).order_by("-created_at")[: self.MEDIA_ON_PAGE]
         # Other apps add their sections (the class blog...) through this Wagtail hook:
         # fn(class_page, request, context) returns a template name to include, or None.
         context["class_sections"] = [

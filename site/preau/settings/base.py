@@ -51,6 +51,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # File links signed for the viewer's browser while the page is built (ent_pages.media.links).
+    "ent_pages.media.links.MediaLinkMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -206,14 +208,9 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = int(os.environ.get("PREAU_IMAGE_MAX_PIXELS", 50
 # Originals are downscaled to this long side before they are stored.
 PREAU_IMAGE_MAX_LONG_SIDE = int(os.environ.get("PREAU_IMAGE_MAX_LONG_SIDE", 2560))
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
-# A "yes" of the access policy for a file is remembered this long per user and collection, under
-# an access version bumped by every change of enrolment, role or grant (ent_pages.access.file_access).
-# With several workers, use a shared cache (REDIS_URL) so that the bump reaches all of them.
-PREAU_MEDIA_ACCESS_CACHE_SECONDS = int(os.environ.get("PREAU_MEDIA_ACCESS_CACHE_SECONDS", 60))
-# django-sendfile2: after the access check, the web server sends the file (production: nginx).
-SENDFILE_BACKEND = "django_sendfile.backends.simple"
-SENDFILE_ROOT = str(PRIVATE_MEDIA_ROOT)
-SENDFILE_URL = "/_private/"
+# Links to private files are signed for one browser and expire after this long (ent_pages.media.links):
+# the bound on revocation for links already handed out.
+PREAU_MEDIA_LINK_SECONDS = int(os.environ.get("PREAU_MEDIA_LINK_SECONDS", 60 * 60))
 
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip", "mp3", "m4a", "ogg"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024

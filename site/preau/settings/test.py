@@ -11,7 +11,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="preau-test-media-"))  # noqa: F405
 PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="preau-test-private-"))  # noqa: F405
-SENDFILE_ROOT = str(PRIVATE_MEDIA_ROOT)
 STORAGES = {  # noqa: F405
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
@@ -21,8 +20,6 @@ STORAGES = {  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
-# Ids repeat across test transactions: remembered file decisions are tested explicitly only.
-PREAU_MEDIA_ACCESS_CACHE_SECONDS = 0
 # django-axes refuses authenticate() without a request (the test client's login()); the throttle
 # tests switch it on with override_settings(AXES_ENABLED=True).
 AXES_ENABLED = False
