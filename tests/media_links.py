@@ -62,3 +62,13 @@ def post_body(*, image=None, document=None, gallery=()):
         blocks.append({"type": "gallery", "value": {"title": "", "images": [
             {"image": i.pk, "decorative": False, "alt_text": "photo"} for i in gallery]}})
     return json.dumps(blocks)
+
+
+def browser(user=None):
+    """A browser of its own (its own media cookie), logged in as `user` when given."""
+    from django.test import Client
+
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client

@@ -52,6 +52,8 @@ COOKIE_NAME = "preau_media"
 #: Where Wagtail's upload_to functions put files on the private storage, by link kind.
 FOLDERS = {"rendition": "images", "original": "original_images", "document": "documents"}
 DEFAULT_LINK_SECONDS = 60 * 60
+#: The session remembers the key it handed out, so that a cookie outlives no session.
+SESSION_KEY = "preau_media_key"
 
 _KEY_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 _viewer = contextvars.ContextVar("preau_media_viewer", default=None)
@@ -155,10 +157,16 @@ class _Viewer:
             cookie = self.request.COOKIES.get(COOKIE_NAME, "")
             user = getattr(self.request, "user", None)
             authenticated = user is not None and user.is_authenticated
-            if is_valid_key(cookie):
+            if authenticated:
+                # The key belongs to the session that received it: another account logging in on
+                # this browser, a lost cookie or a session from before media keys gets a new one.
+                session = getattr(self.request, "session", None)
+                if is_valid_key(cookie) and session is not None and session.get(SESSION_KEY) == cookie:
+                    self._key = cookie
+                else:
+                    self.rotate()
+            elif is_valid_key(cookie):  # anonymous pages are public: their links may carry any key
                 self._key = cookie
-            elif authenticated:  # logged in before media keys existed, or the cookie was lost
-                self.rotate()
             else:
                 self._key = ""
                 self.delete_cookie = bool(cookie)
@@ -166,6 +174,9 @@ class _Viewer:
 
     def rotate(self):
         self._key, self.set_cookie, self.delete_cookie = new_media_key(), True, False
+        session = getattr(self.request, "session", None)
+        if session is not None:
+            session[SESSION_KEY] = self._key
 
     def drop(self):
         self._key, self.set_cookie, self.delete_cookie = "", False, True

@@ -47,26 +47,67 @@ def test_a_class_gallery_is_not_shown_to_the_families_of_another_class(client, c
     assert client.get(gallery.url).status_code == 404
 
 
-def test_an_unpublished_gallery_photos_are_refused_at_once_even_with_the_file_access_cache(
-    client, class_page, parent_and_child, settings
-):
-    from django.core.cache import cache
+def test_an_unpublished_gallery_photos_get_no_new_link_at_once_and_issued_links_expire(client, class_page, parent_and_child):
+    import time
+
+    import time_machine
     from django.core.files.base import ContentFile
     from wagtail.images import get_image_model
 
+    from ent_pages.access import policy
+    from ent_pages.media.links import link_seconds
     from periscolaire.media import gallery_collection
     from periscolaire.models import GalleryPhoto
+    from tests.media_links import links_on
 
     from .conftest import jpeg_bytes
 
-    settings.PREAU_MEDIA_ACCESS_CACHE_SECONDS = 60
-    cache.clear()
     gallery = class_page.add_child(instance=GalleryPage(title="Piscine", slug="piscine"))
     image = get_image_model()(title="p", file=ContentFile(jpeg_bytes(), name="p.jpg"), collection=gallery_collection(gallery))
     image.save()
-    GalleryPhoto.objects.create(page=gallery, image=image)
+    gallery.photos = [GalleryPhoto(image=image)]
+    gallery.save_revision().publish()
     parent, _pupil = parent_and_child
     client.force_login(parent)
-    assert client.get(image.original_url).status_code == 200  # remembered for 60 s
+    held = links_on(client, gallery.url)
+    assert held and links_on(client, class_page.url) & {h for h in held if "fill-320x240" in h}
+    assert all(client.get(link).status_code == 200 for link in held)
     gallery.unpublish()
-    assert client.get(image.original_url).status_code == 404
+    assert not policy.can_view_file(parent, image)
+    assert client.get(gallery.url).status_code == 404
+    assert not any(f"/fichiers/images/{image.pk}/" in link for link in links_on(client, class_page.url))
+    with time_machine.travel(time.time() + link_seconds() + 60):
+        assert all(client.get(link).status_code == 403 for link in held)
+
+
+def test_photos_added_to_a_live_gallery_draft_reach_families_only_once_published(client, class_page, parent_and_child):
+    from django.core.files.base import ContentFile
+    from wagtail.images import get_image_model
+
+    from ent_pages.access import policy
+    from periscolaire.media import gallery_collection
+    from periscolaire.models import GalleryPhoto
+    from tests.media_links import links_on
+
+    from .conftest import jpeg_bytes
+
+    gallery = class_page.add_child(instance=GalleryPage(title="Piscine", slug="piscine"))
+    first, added = (get_image_model()(title=n, file=ContentFile(jpeg_bytes(), name=f"{n}.jpg"),
+                                      collection=gallery_collection(gallery)) for n in ("premiere", "ajoutee"))
+    first.save()
+    added.save()
+    gallery.photos = [GalleryPhoto(image=first)]
+    gallery.save_revision().publish()
+    draft = GalleryPage.objects.get(pk=gallery.pk)
+    draft.photos = [GalleryPhoto(image=first), GalleryPhoto(image=added)]
+    revision = draft.save_revision()
+    parent, _pupil = parent_and_child
+    client.force_login(parent)
+    shown = links_on(client, gallery.url) | links_on(client, class_page.url)
+    assert any(f"/fichiers/images/{first.pk}/" in link for link in shown)
+    assert not any(f"/fichiers/images/{added.pk}/" in link for link in shown)
+    assert policy.can_view_file(parent, first) and not policy.can_view_file(parent, added)
+    revision.publish()
+    shown = links_on(client, gallery.url)
+    assert any(f"/fichiers/images/{added.pk}/" in link for link in shown)
+    assert policy.can_view_file(parent, added)

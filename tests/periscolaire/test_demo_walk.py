@@ -2,13 +2,15 @@
 
 from django.urls import reverse
 
+from ent_pages.access import policy
 from ent_pages.demo import seed_demo_city
 from ent_pages.models import User
 from periscolaire.consent import consent_warnings
 from periscolaire.models import ClaePage, GalleryPage
+from tests.media_links import browser, links_on
 
 from .conftest import CORRUPT_JPEG, jpeg_bytes
-from .test_gallery_moderation import create_gallery_as, file_urls, upload
+from .test_gallery_moderation import create_gallery_as, gallery_images, upload
 
 
 def test_demo_animator_gallery_moderated_by_the_demo_clae_director_and_seen_by_demo_families(client, db):
@@ -34,12 +36,13 @@ def test_demo_animator_gallery_moderated_by_the_demo_clae_director_and_seen_by_d
     gallery.refresh_from_db()
     assert gallery.live
 
-    client.force_login(users["parent.ce1b"])
-    assert client.get(gallery.url).status_code == 200
-    assert all(client.get(url).status_code == 200 for url in file_urls(gallery))
-    client.force_login(users["maman.separee"])  # Zoé's mother, Les Lilas
-    assert client.get(gallery.url).status_code == 404
-    assert all(client.get(url).status_code == 404 for url in file_urls(gallery))
-    client.logout()
-    assert client.get(gallery.url).status_code == 302
-    assert all(client.get(url).status_code == 302 for url in file_urls(gallery))
+    family = browser(users["parent.ce1b"])
+    shown = links_on(family, gallery.url)
+    assert len(shown) == 4 and all(family.get(url).status_code == 200 for url in shown)
+    outsider = browser(users["maman.separee"])  # Zoé's mother, Les Lilas
+    assert outsider.get(gallery.url).status_code == 404
+    assert not any(policy.can_view_file(users["maman.separee"], image) for image in gallery_images(gallery))
+    assert all(outsider.get(url).status_code == 403 for url in shown)
+    anonymous = browser()
+    assert anonymous.get(gallery.url).status_code == 302
+    assert all(anonymous.get(url).status_code == 403 for url in shown)

@@ -1,5 +1,6 @@
 """The acceptance walk: an animator's gallery, moderated by the CLAE director, seen by the school's families only."""
 
+import html
 import re
 
 import pytest
@@ -8,8 +9,10 @@ from django.urls import reverse
 from wagtail.models import TaskState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
+from ent_pages.access import policy
 from periscolaire.models import GalleryPage, ModeratedBy, SchoolModeratorTask
 from periscolaire.spaces import setup_clae_space
+from tests.media_links import browser
 
 from .conftest import jpeg_bytes
 
@@ -41,14 +44,9 @@ def upload(client, gallery, name, content):
     return client.post(url, {"photo": SimpleUploadedFile(name, content, content_type="image/jpeg")})
 
 
-def file_urls(gallery):
-    """Every URL a family could use to reach the gallery's files: renditions and originals."""
-    gallery = GalleryPage.objects.get(pk=gallery.pk)
-    urls = []
-    for photo in gallery.photos.select_related("image"):
-        urls.append(photo.image.original_url)
-        urls.extend(r.url for r in photo.image.renditions.all())
-    return urls
+def gallery_images(gallery):
+    """The images of the gallery's latest revision (its draft, or what awaits moderation)."""
+    return [p.image for p in GalleryPage.objects.get(pk=gallery.pk).get_latest_revision_as_object().photos.all()]
 
 
 def test_animator_gallery_is_approved_by_the_clae_director_then_seen_by_the_school_families_only(
@@ -60,8 +58,12 @@ def test_animator_gallery_is_approved_by_the_clae_director_then_seen_by_the_scho
     gallery = create_gallery_as(client, animator, clae_space, action=None)
     assert not gallery.live
     assert not gallery.permissions_for_user(animator).can_publish()
+    animator_links = []  # thumbnails signed for the animator's browser: links a family could be sent
     for i in range(3):
-        assert upload(client, gallery, f"photo-{i}.jpg", jpeg_bytes()).status_code == 201
+        response = upload(client, gallery, f"photo-{i}.jpg", jpeg_bytes())
+        assert response.status_code == 201
+        animator_links.append(response.json()["thumbnail"])
+        assert client.get(animator_links[-1]).status_code == 200
     edit_url = reverse("wagtailadmin_pages:edit", args=(gallery.pk,))
     draft = GalleryPage.objects.get(pk=gallery.pk).get_latest_revision_as_object()
     assert len(draft.photos.all()) == 3
@@ -80,11 +82,13 @@ def test_animator_gallery_is_approved_by_the_clae_director_then_seen_by_the_scho
     gallery.refresh_from_db()
     assert gallery.workflow_in_progress and not gallery.live
 
-    # Before approval, families get neither the gallery nor its files.
-    client.force_login(parent)
-    assert client.get(gallery.url).status_code == 404
-    for url in file_urls(gallery):
-        assert client.get(url).status_code == 404, url
+    # Before approval, families get neither the gallery nor its files, even with links sent by the animator.
+    family = browser(parent)
+    assert family.get(gallery.url).status_code == 404
+    for image in gallery_images(gallery):
+        assert not policy.can_view_file(parent, image)
+    for url in animator_links:
+        assert family.get(url).status_code == 403, url
 
     # The CLAE director sees the consent warning (editor and approve dialog) and approves.
     client.force_login(clae_director)
@@ -101,24 +105,26 @@ def test_animator_gallery_is_approved_by_the_clae_director_then_seen_by_the_scho
     assert [p.caption for p in gallery.photos.all()] == ["Photo 0", "Photo 1", "Photo 2"]
 
     # A parent of the school sees the photos: the page and every file URL.
-    client.force_login(parent)
-    page = client.get(gallery.url)
+    page = family.get(gallery.url)
     assert page.status_code == 200
-    shown = re.findall(r'src="([^"]+)"', page.content.decode())
-    assert len(shown) == 3
-    for url in shown + file_urls(gallery):
-        assert client.get(url).status_code == 200, url
+    shown = [html.unescape(u) for u in re.findall(r'(?:src|href)="(/fichiers/[^"]+)"', page.content.decode())]
+    assert len(shown) == 6  # a thumbnail and a large view per photo
+    for url in shown:
+        assert family.get(url).status_code == 200, url
+    for image in gallery_images(gallery):
+        assert policy.can_view_file(parent, image)
 
-    # A parent of another school: nothing. An anonymous visitor: sent to log in, no file.
-    client.force_login(outsider_parent)
-    assert client.get(gallery.url).status_code == 404
-    for url in file_urls(gallery):
-        assert client.get(url).status_code == 404, url
-    client.logout()
-    assert client.get(gallery.url).status_code == 302
-    for url in file_urls(gallery):
-        response = client.get(url)
-        assert response.status_code == 302 and "/connexion/" in response["Location"], url
+    # A parent of another school: nothing, not even with the parent's links. An anonymous visitor: no file.
+    outsider = browser(outsider_parent)
+    assert outsider.get(gallery.url).status_code == 404
+    for image in gallery_images(gallery):
+        assert not policy.can_view_file(outsider_parent, image)
+    for url in shown + animator_links:
+        assert outsider.get(url).status_code == 403, url
+    anonymous = browser()
+    assert anonymous.get(gallery.url).status_code == 302
+    for url in shown + animator_links:
+        assert anonymous.get(url).status_code == 403, url
 
 
 def test_the_clae_director_cannot_approve_when_the_school_director_is_the_configured_moderator(
