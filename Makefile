@@ -5,10 +5,13 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make serve`: nginx on SERVE_PORT in front of gunicorn on SERVE_APP_PORT (production settings, loopback).
+SERVE_PORT ?= 8080
+SERVE_APP_PORT ?= 8081
 # Both cores by default; `make test PYTEST_ARGS=...` to choose.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test setup lint migrate seed messages clean
+.PHONY: run serve nginx test setup lint migrate seed messages clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +30,14 @@ seed: migrate
 run: seed
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+# The production stack in the foreground: nginx checks signed file links and sends files, gunicorn
+# runs the app with production settings. SIGTERM (or Ctrl-C) to its process group stops everything.
+serve: seed nginx
+	exec $(PY) deploy/serve.py --port $(SERVE_PORT) --app-port $(SERVE_APP_PORT)
+
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || (apt-get update -q && apt-get install -y -q nginx)
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,131 @@
+"""`make serve`'s stack: nginx checks the signed links itself and sends the files (no Python involved).
+
+Started with deploy/serve.py on free loopback ports, against this test run's private storage and
+secret. A real link, read from a page rendered for a parent, works in that parent's browser only,
+until it expires, and not once altered. nginx must be installed (.ci/run installs it): the test
+fails rather than skip without it.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+
+from ent_pages.media import links
+from ent_pages.models import PrivateDocument, PrivateImage
+from ent_pages.roles import page_collection
+from tests.factories import ClassPostPageFactory, make_parent
+from tests.media_files import pdf_bytes, photo_bytes
+from tests.media_links import browser, links_on, media_key, path_of, post_body
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def port_open(port):
+    with socket.socket() as sock:
+        sock.settimeout(0.3)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    if not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
+        pytest.fail("nginx is not installed: `apt-get install nginx` (.ci/run and `make serve` do it)")
+    var = tmp_path_factory.mktemp("serve")
+    port, app_port = free_port(), free_port()
+    env = {**os.environ, "SECRET_KEY": settings.SECRET_KEY, "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
+           "STATIC_ROOT": str(var / "static"), "DATABASE_URL": f"sqlite:///{var / 'unused.sqlite3'}"}
+    (var / "static").mkdir()
+    (var / "static" / "hello.txt").write_text("static")
+    process = subprocess.Popen(
+        [sys.executable, "deploy/serve.py", "--port", str(port), "--app-port", str(app_port), "--workers", "1",
+         "--var", str(var), "--no-collectstatic"],
+        cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not port_open(port) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert port_open(port), process.stdout.read() if process.poll() is not None else "the stack did not start"
+    yield {"port": port, "app_port": app_port}
+    os.killpg(process.pid, signal.SIGTERM)  # what `make serve` gets from Ctrl-C or a supervisor
+    process.wait(timeout=30)
+    assert not port_open(port) and not port_open(app_port)
+
+
+def fetch(stack, link, media_cookie=""):
+    request = urllib.request.Request(f"http://127.0.0.1:{stack['port']}{link}")
+    if media_cookie:
+        request.add_header("Cookie", f"{links.COOKIE_NAME}={media_cookie}")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback test server
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+@pytest.mark.django_db
+def test_nginx_serves_a_real_link_to_its_browser_only_until_it_expires(stack, class_page):
+    photo = PrivateImage.objects.create(title="Musée", collection=page_collection(class_page),
+                                        file=ContentFile(photo_bytes(), name="musee.jpg"))
+    document = PrivateDocument.objects.create(title="Sortie", collection=page_collection(class_page),
+                                              file=ContentFile(pdf_bytes(), name="sortie.pdf"))
+    post = ClassPostPageFactory(parent=class_page, body=post_body(image=photo, document=document))
+    parent, _pupil = make_parent(class_page)
+    family = browser(parent)
+    found = links_on(family, post.url)
+    key = media_key(family)
+    image_link = next(link for link in found if link.startswith(f"/fichiers/images/{photo.pk}/"))
+    document_link = next(link for link in found if link.startswith(f"/fichiers/documents/{document.pk}/"))
+
+    status, headers, data = fetch(stack, image_link, key)
+    assert status == 200 and data[:2] == b"\xff\xd8"
+    assert "no-store" in headers["Cache-Control"] and "private" in headers["Cache-Control"]
+    rendition = photo.renditions.get(filter_spec="width-960")
+    with rendition.file.open("rb") as f:
+        assert data == f.read()
+    status, headers, data = fetch(stack, document_link, key)
+    assert status == 200 and data.startswith(b"%PDF") and headers["Content-Disposition"] == "attachment"
+
+    refused = {
+        "other browser": fetch(stack, image_link, links.new_media_key()),
+        "no cookie": fetch(stack, image_link),
+        "unsigned": fetch(stack, path_of(image_link), key),
+        "tampered signature": fetch(stack, image_link[:-3] + ("AAA" if not image_link.endswith("AAA") else "BBB"), key),
+        "later expiry": fetch(stack, image_link.replace("?e=", "?e=1"), key),
+        "other file": fetch(stack, image_link.replace("width-960", "fill-320x240"), key),
+        "expired": fetch(stack, links.signed_url(rendition, key, expires_in=-1), key),
+    }
+    for case, (status, _headers, data) in refused.items():
+        assert status == 403, case
+        assert b"\xff\xd8" not in data[:2]
+
+    # The same signature Django checks in development and tests.
+    assert family.get(image_link).status_code == 200
+    assert browser().get(image_link).status_code == 403
+
+
+def test_nginx_serves_static_files_and_proxies_the_rest_to_gunicorn(stack):
+    status, _headers, data = fetch(stack, "/static/hello.txt")
+    assert status == 200 and data == b"static"
+    status, _headers, _data = fetch(stack, "/fichiers/autre/1/x.jpg")
+    assert status == 404
+    # The application answers (this stack's database is an empty file: what matters is that nginx
+    # reached gunicorn, which a 502 Bad Gateway would deny).
+    status, _headers, _data = fetch(stack, "/connexion/")
+    assert status not in (502, 503, 504)
