@@ -67,6 +67,37 @@ def _post(parent, slug, title, tags, text, days_ago):
     return post
 
 
+def _posts_with_files(ce1b):
+    """A published post showing a class photo and the supplies list, and a draft post with a photo:
+    families (and the partner class, for the blog) receive the first one's files, nobody but the
+    class's staff the draft's, until it is published (ent_pages.access, media rules)."""
+    import json
+
+    from ent_pages.models import PrivateDocument, PrivateImage
+    from ent_pages.roles import page_collection
+
+    collection = page_collection(ce1b)
+    photos = {i.title: i for i in PrivateImage.objects.filter(collection=collection)}
+    document = PrivateDocument.objects.filter(collection=collection).first()
+    published, draft = photos.get("Sortie au jardin des plantes"), photos.get("Atelier peinture")
+    if published and document and not ClassPostPage.objects.child_of(ce1b).filter(slug="fournitures").exists():
+        post = ce1b.add_child(instance=ClassPostPage(slug="fournitures", title="La liste des fournitures", body=json.dumps([
+            {"type": "paragraph", "value": "<p>Voici la liste des fournitures, et un souvenir de notre sortie.</p>"},
+            {"type": "image", "value": {"image": {"image": published.pk, "decorative": False,
+                                                  "alt_text": "La classe au jardin des plantes"}, "caption": ""}},
+            {"type": "document", "value": {"document": document.pk, "title": "Liste des fournitures"}},
+        ])))
+        post.save_revision().publish()
+        _backdate(post, 1)
+    if draft and not ClassPostPage.objects.child_of(ce1b).filter(slug="atelier-peinture").exists():
+        post = ce1b.add_child(instance=ClassPostPage(slug="atelier-peinture", title="Atelier peinture", live=False, body=json.dumps([
+            {"type": "paragraph", "value": "<p>Brouillon : les photos de l'atelier peinture.</p>"},
+            {"type": "image", "value": {"image": {"image": draft.pk, "decorative": False, "alt_text": "Atelier peinture"},
+                                        "caption": ""}},
+        ])))
+        post.save_revision()
+
+
 def seed_class_life(stdout=None):
     ce1b = ClassPage.objects.get(slug="ce1-b")
     teacher = TeachingAssignment.objects.filter(class_page=ce1b).select_related("user").first().user
@@ -77,6 +108,8 @@ def seed_class_life(stdout=None):
                     start_date=timezone.localdate() - timedelta(days=30),
                     presentation=[("paragraph", "<p>Toute l'année, la classe cultive un potager dans la cour.</p>")])
     posts = [_post(garden, slug, title, tags, text, days_ago=20 - 8 * n) for n, (slug, title, tags, text) in enumerate(PROJECT_POSTS)]
+
+    _posts_with_files(ce1b)
 
     ClassBlogOptions.objects.update_or_create(class_page=ce1b, defaults={"comments_enabled": True})
     parent = User.objects.filter(username="parent.ce1b").first()

@@ -46,6 +46,7 @@ def seed_clae_spaces(stdout=None):
     _demo_consents()
     if stdout:
         stdout.write(f"CLAE spaces ready: {ClaePage.objects.count()}.")
+    seed_demo_galleries(stdout)
 
 
 def _demo_consents():
@@ -63,3 +64,61 @@ def _demo_consents():
         for purpose in (ConsentPurpose.GROUP, ConsentPurpose.SCHOOL):
             set_consent(guardianship.guardian, guardianship.pupil, purpose, year, decision,
                         changed_by=guardianship.guardian.user)
+
+
+# ------------------------------------------------------------------------------ demo galleries
+#: What families see of photos depends on what is published (ent_pages.access, media rules):
+#: (school key of the section, section slug, gallery slug, title, activity, photo seeds, state).
+DEMO_GALLERIES = [
+    ("0310002B", "clae", "mercredi-au-parc", "Mercredi au parc", "Jeux et cerfs-volants", (11, 12, 13), "live"),
+    ("0310002B", "ce1-b", "sortie-jardin-des-plantes", "Sortie au jardin des plantes", "Sortie de classe", (14, 15), "live"),
+    ("0310002B", "clae", "grand-jeu", "Grand jeu du mercredi", "Grand jeu", (16, 17), "moderation"),
+]
+
+
+def seed_demo_galleries(stdout=None):
+    """A live CLAE gallery with photos and children's work, a live class gallery (CE1 B), and a CLAE
+    gallery awaiting the CLAE director's approval (photos that no family receives until approved).
+    Idempotent: a gallery already there is left as it is."""
+    from django.core.files.base import ContentFile
+    from wagtail.models import Page
+
+    from ent_pages.demo import _demo_letter, _demo_photo
+    from ent_pages.media.uploads import create_image
+
+    from .media import gallery_collection
+    from .models import GalleryPage, GalleryPhoto, GalleryWork
+
+    for uai, section_slug, slug, title, activity, seeds, state in DEMO_GALLERIES:
+        school = SchoolPage.objects.get(uai=uai)
+        section = Page.objects.child_of(school).get(slug=section_slug).specific
+        if GalleryPage.objects.child_of(section).filter(slug=slug).exists():
+            continue
+        author = (User.objects.filter(staff_assignments__school=school, staff_assignments__role=Role.CLAE_ANIMATOR).first()
+                  if section_slug == "clae" else User.objects.filter(teaching_assignments__class_page=section).first())
+        gallery = section.add_child(instance=GalleryPage(title=title, slug=slug, activity=activity, live=False,
+                                                         owner=author))
+        collection = gallery_collection(gallery)
+        images = [create_image(title=f"{title} {n}", collection=collection, data=_demo_photo(seed, size=(1600, 1200)),
+                               name=f"{slug}-{n}.jpg", user=author) for n, seed in enumerate(seeds, start=1)]
+        gallery.photos = [GalleryPhoto(image=image, caption=f"{activity} ({n})") for n, image in enumerate(images, 1)]
+        if section_slug == "clae" and state == "live":
+            drawing = create_image(title="Dessin de Lou", collection=collection, data=_demo_photo(seeds[0] + 50, size=(1200, 900)),
+                                   name=f"{slug}-dessin.jpg", user=author)
+            from wagtail.documents import get_document_model
+
+            booklet = get_document_model().objects.create(
+                title="Le livret des cerfs-volants", collection=collection, uploaded_by_user=author,
+                file=ContentFile(_demo_letter("CLAE — cerfs-volants"), name="livret-cerfs-volants.pdf"),
+            )
+            gallery.works = [GalleryWork(image=drawing, caption="Un cerf-volant"),
+                             GalleryWork(document=booklet, caption="Notre livret")]
+        revision = gallery.save_revision(user=author)
+        if state == "live":
+            revision.publish()  # as if approved by the CLAE director (or published by the teacher)
+        else:  # submitted by the animator: the CLAE director approves it in the admin
+            workflow = gallery.get_workflow()
+            if workflow is not None:
+                workflow.start(gallery, author)
+    if stdout:
+        stdout.write(f"Demo galleries ready: {GalleryPage.objects.count()}.")

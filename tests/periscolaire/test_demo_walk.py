@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from ent_pages.access import policy
 from ent_pages.demo import seed_demo_city
-from ent_pages.models import User
+from ent_pages.models import ClassPage, User
 from periscolaire.consent import consent_warnings
 from periscolaire.models import ClaePage, GalleryPage
 from tests.media_links import browser, links_on
@@ -16,6 +16,7 @@ from .test_gallery_moderation import create_gallery_as, gallery_images, upload
 def test_demo_animator_gallery_moderated_by_the_demo_clae_director_and_seen_by_demo_families(client, db):
     seed_demo_city()
     users = {u.username: u for u in User.objects.all()}
+    _demo_files_follow_published_content(users)
     clae = ClaePage.objects.get(slug="clae", url_path__contains="/jules-ferry/")
 
     gallery = create_gallery_as(client, users["animatrice.ferry"], clae, action=None)
@@ -46,3 +47,33 @@ def test_demo_animator_gallery_moderated_by_the_demo_clae_director_and_seen_by_d
     anonymous = browser()
     assert anonymous.get(gallery.url).status_code == 302
     assert all(anonymous.get(url).status_code == 403 for url in shown)
+
+
+def _demo_files_follow_published_content(users):
+    """The seeded demo shows the rule (README, "Who sees which photo"): live galleries and the published
+    post reach CE1 B's families; the draft post's photo and the gallery awaiting approval reach nobody
+    but staff; the partner class (CE2-CM1) gets the blog's photo only."""
+    from wagtail.images import get_image_model
+
+    from class_blog.models import ClassPostPage
+    from ent_pages.models import Enrolment
+
+    images = {i.title: i for i in get_image_model().objects.all()}
+    parent, director = users["parent.ce1b"], users["directrice.clae.ferry"]
+    partner_child = Enrolment.objects.filter(class_page__slug="ce2-cm1", pupil__guardianships__guardian__user__isnull=False).first()
+    partner_parent = partner_child.pupil.guardianships.exclude(guardian__user=None).first().guardian.user
+    assert GalleryPage.objects.get(slug="grand-jeu").workflow_in_progress
+    assert not ClassPostPage.objects.get(slug="atelier-peinture").live
+    seen = {
+        "Mercredi au parc 1": (True, False), "Dessin de Lou": (True, False),
+        "Sortie au jardin des plantes": (True, True),  # the published post's photo: the blog is the partner's too
+        "Atelier peinture": (False, False),  # the draft post's photo
+        "Grand jeu du mercredi 1": (False, False),  # awaiting the CLAE director's approval
+    }
+    for title, expected in seen.items():
+        assert (policy.can_view_file(parent, images[title]), policy.can_view_file(partner_parent, images[title])) == expected, title
+    assert policy.can_view_file(director, images["Grand jeu du mercredi 1"])
+    family = browser(parent)
+    shown = links_on(family, ClassPage.objects.get(slug="ce1-b").url)
+    assert any(f"/fichiers/images/{images['Sortie au jardin des plantes 1'].pk}/" in link for link in shown)
+    assert not any(f"/fichiers/images/{images['Atelier peinture'].pk}/" in link for link in shown)
