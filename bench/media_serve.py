@@ -1,121 +1,182 @@
-"""A private rendition served through the access check vs the same file served as a static file.
+"""Private photos through `make serve` (nginx checks signed links) vs the same bytes as static files.
 
-Goal (issue 3): ≤ 1.3 × the static file, same server, same run. One gunicorn worker runs the
-production settings (streaming backend of django-sendfile2, as no nginx runs here); the bench
-asks, alternately, for a class photo's rendition as a parent of the class (session cookie,
-access policy, Cache-Control private) and for a byte-identical copy of it under STATIC_ROOT,
-served by WhiteNoise in the same worker. With `--backend nginx`, the worker answers
-X-Accel-Redirect instead of the bytes (what production does): that isolates the cost of the check.
+Goal (issue 10): ≤ 1.3 × the static file, median, same nginx, same run.
 
-    .venv/bin/python bench/media_serve.py [--requests 400] [--spec max-1600x1600] [--backend simple|nginx]
+The bench builds a throw-away SQLite database (a class, a parent, a live gallery of 20 photos),
+starts the production stack with deploy/serve.py (what `make serve` runs: nginx in front of
+gunicorn with production settings) on free loopback ports, logs the parent in (session and media
+key as the browser would hold them), then alternates, round after round:
+
+1. **thumbnail**: one class-page thumbnail (fill-320x240) by its signed link, with `hey`
+   (Debian), vs a byte-identical copy under STATIC_ROOT served by the same nginx;
+2. **family page**: the gallery page (20 photos) then its 20 thumbnails over 6 keep-alive
+   connections like a browser, vs the same page's HTML followed by 20 static copies.
+
+    .venv/bin/python bench/media_serve.py [--requests 200] [--rounds 4] [--views 200]
 """
 
 import argparse
+import csv
+import html
+import http.client
+import io
 import os
+import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _media_common import ROOT, bootstrap, class_with_people, median, percentile  # noqa: E402
 
-PORT = 8004
+SECRET = "bench-only-not-secret"  # noqa: S105
 
 
-def setup(spec):
-    os.environ.update({"SECRET_KEY": "bench-only", "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false",
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def setup(workdir):
+    os.environ.update({"SECRET_KEY": SECRET, "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false",
                        "LOG_LEVEL": "WARNING"})
-    workdir = bootstrap("preau.settings.production")
-    from django.core.cache import cache
+    bootstrap("preau.settings.production", workdir)
+    from django.core.management import call_command
     from django.test import Client
     from media_upload import make_photos
 
     from ent_pages.media.uploads import create_image
-    from ent_pages.roles import page_collection
-    from ent_pages.tree import ensure_city_home
+    from periscolaire.media import gallery_collection
+    from periscolaire.models import GalleryPage, GalleryPhoto
 
+    call_command("collectstatic", "--noinput", verbosity=0)  # production settings: hashed names
     class_page, _teacher, parent = class_with_people()
-    photo_file = make_photos(workdir, 1, 12)[0]  # a 12 MP photo with sensor-like noise, as in media_upload
-    photo = create_image(title="Banc", collection=page_collection(class_page), data=photo_file.read_bytes(), name="banc.jpg")
-    city_photo = create_image(title="Parc", collection=page_collection(ensure_city_home()), data=photo_file.read_bytes(),
-                              name="parc.jpg")
-    rendition = photo.get_rendition(spec)
-    static_copy = Path(os.environ["STATIC_ROOT"]) / "bench" / Path(rendition.file.name).name
-    static_copy.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(rendition.file.path, static_copy)
+    gallery = class_page.add_child(instance=GalleryPage(title="Vingt photos", slug="vingt-photos", live=False))
+    photos = make_photos(workdir, 20, 2)  # 2 MP photos with sensor-like noise (media_upload's generator)
+    images = [create_image(title=f"Photo {n}", collection=gallery_collection(gallery), data=p.read_bytes(), name=f"p{n}.jpg")
+              for n, p in enumerate(photos)]
+    gallery.photos = [GalleryPhoto(image=image) for image in images]
+    gallery.save_revision().publish()
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(parent)
-    cache.clear()
-    urls = {"private": rendition.url, "static": f"/static/bench/{static_copy.name}", "public": city_photo.get_rendition(spec).url}
-    return workdir, urls, client.cookies["sessionid"].value, rendition.file.size
+    page = client.get(gallery.url)
+    assert page.status_code == 200, page.status_code
+    cookies = "; ".join(f"{name}={morsel.value}" for name, morsel in client.cookies.items())
+    static_dir = Path(os.environ["STATIC_ROOT"]) / "bench"
+    static_dir.mkdir(parents=True, exist_ok=True)
+    for image in images:
+        rendition = image.get_rendition("fill-320x240")
+        shutil.copyfile(rendition.file.path, static_dir / Path(rendition.file.name).name)
+    return gallery.url, cookies
 
 
-def wait_for_port(port, timeout=30):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise RuntimeError("server did not start")
+def thumbnails(page_html):
+    return [html.unescape(src) for src in re.findall(r'<img[^>]+src="(/fichiers/images/[^"]+)"', page_html)]
+
+
+def static_twin(link):
+    return "/static/bench/" + link.split("?", 1)[0].rsplit("/", 1)[-1]
+
+
+def hey(url, cookies, requests):
+    command = ["hey", "-n", str(requests), "-c", "1", "-H", f"Cookie: {cookies}", "-o", "csv", url]
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout  # noqa: S603, S607 - Debian's hey
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert all(row["status-code"] == "200" for row in rows), {row["status-code"] for row in rows}
+    return [float(row["response-time"]) for row in rows]
+
+
+class Browser:
+    """Six keep-alive connections, like a browser loading a page's images."""
+
+    def __init__(self, port, cookies):
+        self.port, self.cookies = port, cookies
+        self.pool = ThreadPoolExecutor(6)
+        self.connections = {}
+
+    def get(self, path):
+        import threading
+
+        conn = self.connections.get(threading.get_ident())
+        if conn is None:
+            conn = self.connections[threading.get_ident()] = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        conn.request("GET", path, headers={"Cookie": self.cookies, "Host": "127.0.0.1"})
+        response = conn.getresponse()
+        data = response.read()
+        assert response.status == 200, (path, response.status)
+        return data
+
+    def view(self, page_url, images_of):
+        start = time.perf_counter()
+        page = self.get(page_url).decode()
+        list(self.pool.map(self.get, images_of(page)))
+        return time.perf_counter() - start
+
+
+def stats(values):
+    return median(values) * 1000, percentile(values, 0.95) * 1000
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=400)
-    parser.add_argument("--spec", default="max-1600x1600")
-    parser.add_argument("--backend", choices=["simple", "nginx"], default="simple")
+    parser.add_argument("--requests", type=int, default=200, help="hey requests per side and round")
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--views", type=int, default=200, help="page views per side")
     args = parser.parse_args()
-    workdir, urls, session, size = setup(args.spec)
-    private_url, static_url = urls["private"], urls["static"]
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "preau.settings.production", "PYTHONPATH": f"{ROOT}:{ROOT / 'site'}",
-           "SENDFILE_BACKEND": f"django_sendfile.backends.{args.backend}"}
-    server = subprocess.Popen(  # noqa: S603 - gunicorn from this virtualenv
-        [str(Path(sys.executable).parent / "gunicorn"), "--workers", "1", "--bind", f"127.0.0.1:{PORT}",
-         "--log-level", "warning", "preau.wsgi"],
-        cwd=ROOT, env=env,
+    workdir = Path(__import__("tempfile").mkdtemp(prefix="preau-bench-serve-"))
+    page_url, cookies = setup(workdir)
+    port, app_port = free_port(), free_port()
+    stack = subprocess.Popen(  # noqa: S603 - the project's own serving script
+        [sys.executable, "deploy/serve.py", "--port", str(port), "--app-port", str(app_port), "--workers", "2",
+         "--var", str(workdir / "serve")], cwd=ROOT, env=dict(os.environ), start_new_session=True,
     )
     try:
-        wait_for_port(PORT)
-        import requests
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.3)
+        base = f"http://127.0.0.1:{port}"
+        browser = Browser(port, cookies)
+        links = thumbnails(browser.get(page_url).decode())
+        assert len(links) == 20, len(links)
+        size = len(browser.get(links[0]))
+        assert browser.get(static_twin(links[0])) == browser.get(links[0])
 
-        http = requests.Session()
-        cookies = {"sessionid": session}
-        headers = {}
-        base = f"http://127.0.0.1:{PORT}"
-        for url in (private_url, static_url):
-            response = http.get(base + url, cookies=cookies, timeout=10)
-            assert response.status_code == 200, (url, response.status_code)
-            if args.backend == "simple":
-                assert len(response.content) == size
-            headers[url] = response.headers.get("Cache-Control", "")
-        anonymous = requests.get(base + private_url, allow_redirects=False, timeout=10)
-        assert anonymous.status_code == 302, anonymous.status_code
-        anonymous_http = requests.Session()
-        timings = {"private": [], "static": [], "public": []}
-        for _ in range(args.requests):
-            for name, url, session_http, jar in (("private", private_url, http, cookies), ("static", static_url, http, cookies),
-                                                 ("public", urls["public"], anonymous_http, None)):
-                start = time.perf_counter()
-                response = session_http.get(base + url, cookies=jar, timeout=10)
-                _ = response.content
-                assert response.status_code == 200
-                timings[name].append(time.perf_counter() - start)
-        private, static = median(timings["private"]), median(timings["static"])
-        print(f"media_serve: {args.requests} requests each, {args.spec} rendition ({size / 1024:.0f} KiB), one gunicorn worker, "
-              f"production settings, SQLite, sendfile backend '{args.backend}'")
-        print(f"  private rendition (session + access policy): median {private * 1000:.2f} ms, "
-              f"p90 {percentile(timings['private'], 0.9) * 1000:.2f} ms   Cache-Control: {headers[private_url]}")
-        print(f"  same file as a static file (WhiteNoise):    median {static * 1000:.2f} ms, "
-              f"p90 {percentile(timings['static'], 0.9) * 1000:.2f} ms")
-        print(f"  a public city photo, anonymous (no session, no user): median {median(timings['public']) * 1000:.2f} ms")
-        print(f"  ratio private / static: {private / static:.2f} ×   (goal ≤ 1.3 ×; load average {os.getloadavg()[0]:.1f})")
+        signed, static = [], []
+        for _ in range(args.rounds):
+            signed += hey(base + links[0], cookies, args.requests)
+            static += hey(base + static_twin(links[0]), cookies, args.requests)
+        views_signed, views_static = [], []
+        for _ in range(args.views):
+            views_signed.append(browser.view(page_url, thumbnails))
+            views_static.append(browser.view(page_url, lambda page: [static_twin(link) for link in thumbnails(page)]))
+
+        load = os.getloadavg()
+        print(f"media_serve: through deploy/serve.py (= make serve: nginx + 2 gunicorn workers, production settings, "
+              f"SQLite); load average {load[0]:.1f} / {load[1]:.1f} on {os.cpu_count()} cores (shared machine)")
+        print(f"  thumbnail ({size / 1024:.1f} KiB), hey -c 1, {len(signed)} requests each, alternated in {args.rounds} rounds:")
+        s50, s95 = stats(signed)
+        t50, t95 = stats(static)
+        print(f"    signed link (nginx secure_link):   p50 {s50:.2f} ms  p95 {s95:.2f} ms")
+        print(f"    same bytes as a static file:       p50 {t50:.2f} ms  p95 {t95:.2f} ms")
+        print(f"    ratio of medians: {s50 / t50:.2f} ×   (goal ≤ 1.3 ×)")
+        v50, v95 = stats(views_signed)
+        w50, w95 = stats(views_static)
+        print(f"  family page with 20 photos (page + 20 thumbnails, 6 connections), {args.views} views each, alternated:")
+        print(f"    signed links:   p50 {v50:.1f} ms  p95 {v95:.1f} ms")
+        print(f"    static images:  p50 {w50:.1f} ms  p95 {w95:.1f} ms")
+        print(f"    ratio of medians: {v50 / w50:.2f} ×   (goal ≤ 1.3 ×)")
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        os.killpg(stack.pid, signal.SIGTERM)
+        stack.wait(timeout=30)
         shutil.rmtree(workdir, ignore_errors=True)
 
 

@@ -4,8 +4,8 @@ Each page holding files has a collection linked by ``ent_pages.PageCollection`` 
 ``ent_pages.roles.ensure_page_collection``), which the access policy reads to decide who may open
 a file. A CLAE space gets its collection below its school's; each gallery gets its own below its
 section's (the class's or the CLAE space's), so that:
-- its files are seen by whoever may see the gallery, and only once it is published
-  (``policy.can_view_file``), while the section's staff manage them through the
+- its photos reach whoever may see the gallery once it shows them published (``policy.can_view_file``:
+  files follow published content), while the section's staff manage them through the
   collection permissions they hold on the section (inherited downwards);
 - the retention command knows exactly which files belong to a gallery.
 """
