@@ -137,12 +137,13 @@ def main():
          "--var", str(workdir / "serve")], cwd=ROOT, env=dict(os.environ), start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.3)
+        deadline = time.monotonic() + 180
+        for wanted in (app_port, port):  # gunicorn, then nginx
+            while time.monotonic() < deadline:
+                with socket.socket() as sock:
+                    if sock.connect_ex(("127.0.0.1", wanted)) == 0:
+                        break
+                time.sleep(0.3)
         base = f"http://127.0.0.1:{port}"
         browser = Browser(port, cookies)
         links = thumbnails(browser.get(page_url).decode())

@@ -113,7 +113,7 @@ def render(args, paths) -> Path:
     return conf
 
 
-def wait_for_port(host, port, timeout=30.0, process=None) -> bool:
+def wait_for_port(host, port, timeout=120.0, process=None) -> bool:
     import socket
 
     deadline = time.monotonic() + timeout
