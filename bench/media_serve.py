@@ -105,7 +105,7 @@ class Browser:
 
         conn = self.connections.get(threading.get_ident())
         if conn is None:
-            conn = self.connections[threading.get_ident()] = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+            conn = self.connections[threading.get_ident()] = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
         conn.request("GET", path, headers={"Cookie": self.cookies, "Host": "127.0.0.1"})
         response = conn.getresponse()
         data = response.read()
@@ -146,6 +146,8 @@ def main():
                 time.sleep(0.3)
         base = f"http://127.0.0.1:{port}"
         browser = Browser(port, cookies)
+        for _ in range(4):  # warm both gunicorn workers (imports, first queries)
+            browser.get(page_url)
         links = thumbnails(browser.get(page_url).decode())
         assert len(links) == 20, len(links)
         size = len(browser.get(links[0]))

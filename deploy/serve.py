@@ -157,7 +157,7 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     gunicorn = [str(Path(sys.executable).with_name("gunicorn")), "preau.wsgi", "--bind", f"127.0.0.1:{args.app_port}",
-                "--workers", str(args.workers), "--chdir", str(ROOT), "--access-logfile", "-" if args.access_log else "/dev/null"]
+                "--workers", str(args.workers), "--chdir", str(ROOT), "--no-control-socket", "--access-logfile", "-" if args.access_log else "/dev/null"]
     children.append(subprocess.Popen(gunicorn, env={**env, "MALLOC_ARENA_MAX": "2"}, cwd=ROOT))
     children.append(subprocess.Popen([nginx, "-p", str(conf.parent), "-c", str(conf), "-g", "daemon off;"], cwd=ROOT))
     ready = wait_for_port("127.0.0.1", args.app_port, process=children[0]) and wait_for_port(
