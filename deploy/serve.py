@@ -159,9 +159,11 @@ def main(argv=None) -> int:
     gunicorn = [str(Path(sys.executable).with_name("gunicorn")), "preau.wsgi", "--bind", f"127.0.0.1:{args.app_port}",
                 "--workers", str(args.workers), "--chdir", str(ROOT), "--no-control-socket", "--access-logfile", "-" if args.access_log else "/dev/null"]
     children.append(subprocess.Popen(gunicorn, env={**env, "MALLOC_ARENA_MAX": "2"}, cwd=ROOT))
-    children.append(subprocess.Popen([nginx, "-p", str(conf.parent), "-c", str(conf), "-g", "daemon off;"], cwd=ROOT))
-    ready = wait_for_port("127.0.0.1", args.app_port, process=children[0]) and wait_for_port(
-        args.host, args.port, process=children[1])
+    # nginx listens once gunicorn does: an open port means the whole stack answers.
+    ready = wait_for_port("127.0.0.1", args.app_port, process=children[0]) and not stopping
+    if ready:
+        children.append(subprocess.Popen([nginx, "-p", str(conf.parent), "-c", str(conf), "-g", "daemon off;"], cwd=ROOT))
+        ready = wait_for_port(args.host, args.port, process=children[1])
     if ready and not stopping:
         print(f"Préau (production settings) on http://{args.host}:{args.port}/ — nginx in front of gunicorn "
               f"(127.0.0.1:{args.app_port}). Ctrl-C or SIGTERM stops.", flush=True)

@@ -58,7 +58,7 @@ def stack(tmp_path_factory):
          "--var", str(var), "--no-collectstatic"],
         cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # nginx listens once gunicorn does (slow on a loaded machine)
     while not port_open(port) and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.2)
     assert port_open(port), process.stdout.read() if process.poll() is not None else "the stack did not start"
@@ -73,7 +73,7 @@ def fetch(stack, link, media_cookie=""):
     if media_cookie:
         request.add_header("Cookie", f"{links.COOKIE_NAME}={media_cookie}")
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback test server
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - loopback test server
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read()
