@@ -122,7 +122,7 @@ def _add_line(path, line):
 
 BAD_ROWS = {
     "unknown UAI": ("eleves.csv", "ELV9999999;Durand;Léa;01/02/2019;0999999Z;CP;Oui", "unknown UAI 0999999Z"),
-    "duplicate id": ("eleves.csv", None, "duplicate pupil id"),
+    "duplicate id with other values": ("eleves.csv", "{pupil};Autre;Zoé;01/02/2019;{uai};{label};Oui", "duplicate pupil id"),
     "bad date": ("eleves.csv", "ELV9999999;Durand;Léa;31/02/2019;{uai};{label};Oui", "is not a date"),
     "class not in classes file": ("eleves.csv", "ELV9999999;Durand;Léa;01/02/2019;{uai};CM2 Z;Oui", "is not in classes.csv"),
     "unknown pupil of a guardian": ("responsables.csv", "RL9999999;Durand;Anne;;;Mère;ELV9999998", "unknown pupil id"),
