@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 BOM = b"\xef\xbb\xbf"
 #: Bytes that Windows-1252 leaves undefined: a file holding them is not Windows-1252 (nor UTF-8).
-UNDEFINED_CP1252 = frozenset(b"\x81\x8d\x8f\x90\x9d")
+UNDEFINED_CP1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 #: Control characters (C0 and C1, NUL included): never part of a name, a label or an email.
 CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
@@ -46,6 +46,18 @@ def fold_name(value: str) -> str:
     return re.sub(r"[\s\-_,;/]+", " ", value).strip()
 
 
+#: A UTF-8 encoded accent or typographic sign (é = C3 A9, ’ = E2 80 99): mojibake if read as Windows-1252.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _line_of(raw: bytes, offset: int) -> int:
     return raw.count(b"\n", 0, offset) + 1
 
@@ -62,27 +74,24 @@ def decode(raw: bytes) -> tuple[str, str, list[tuple[int, str]]]:
         return body.decode("utf-8"), "utf-8-sig" if bom else "utf-8", []
     except UnicodeDecodeError:
         pass
-    first_utf8 = first_other = None
-    for number, line in enumerate(body.split(b"\n"), 1):
-        if line.isascii():
-            continue
-        try:
-            line.decode("utf-8")
-            first_utf8 = first_utf8 or number
-        except UnicodeDecodeError:
-            first_other = first_other or number
-        if first_utf8 and first_other:
-            break
-    if first_utf8 and first_other:
-        line, other = max(first_utf8, first_other), min(first_utf8, first_other)
-        this, that = ("UTF-8", "Windows-1252") if line == first_utf8 else ("Windows-1252", "UTF-8")
-        return "", "mixed", [(line, _("mixed encodings: this line is in %(this)s but line %(other)d is in %(that)s; "
-                                      "export the file again") % {"this": this, "that": that, "other": other})]
-    undefined = [i for i, byte in enumerate(body) if byte in UNDEFINED_CP1252]
+    utf8 = _UTF8_SEQUENCE.search(body)
+    if utf8:  # UTF-8 accents in a file that is not UTF-8: two encodings, no decoding is right
+        line = _line_of(body, utf8.start())
+        lines = body.split(b"\n")
+        other = line if not _is_utf8(lines[line - 1]) else next(n for n, text in enumerate(lines, 1) if not _is_utf8(text))
+        if other == line:
+            message = _("mixed encodings: this line mixes UTF-8 and Windows-1252 characters; export the file again")
+        else:
+            this, that = ("UTF-8", "Windows-1252") if line > other else ("Windows-1252", "UTF-8")
+            message = _("mixed encodings: this line is in %(this)s but line %(other)d is in %(that)s; "
+                        "export the file again") % {"this": this, "that": that, "other": min(line, other)}
+            line = max(line, other)
+        return "", "mixed", [(line, message)]
+    undefined = UNDEFINED_CP1252.search(body)
     if undefined:
-        return "", "cp1252", [(_line_of(body, undefined[0]), _(
+        return "", "cp1252", [(_line_of(body, undefined.start()), _(
             "byte 0x%(byte)02X is neither UTF-8 nor Windows-1252: the file is not a text export or is damaged"
-        ) % {"byte": body[undefined[0]]})]
+        ) % {"byte": body[undefined.start()]})]
     return body.decode("cp1252"), "cp1252", []
 
 
@@ -170,6 +179,10 @@ def read_table(path: Path, name: str | None = None) -> Table:
     return table
 
 
+def missing_column(column):
+    return _("missing column « %(column)s »") % {"column": column.header}
+
+
 def check_value(where: str, header: str, value: str, max_length: int | None = None) -> str | None:
     """The error for a value the database cannot or must not hold (control characters, too long), or None."""
     if CONTROL_CHARS.search(value):
@@ -201,14 +214,18 @@ def read_rows(path: Path, columns: list[Column], name: str | None = None) -> Rea
         index = column.find(folded)
         if index is None:
             if column.required:
-                result.errors.append(f"{table.name}:1: missing column \u00ab {column.header} \u00bb")
+                result.errors.append(f"{table.name}:1: " + missing_column(column))
             continue
         positions[column.key] = (index, column)
     if result.errors:
         return result
     for line, values in table.lines:
         row = Row(table.name, line, {key: values[i].strip() for key, (i, _column) in positions.items()})
-        for key, (_i, column) in positions.items():
+        if CONTROL_CHARS.search("".join(row.values.values())):
+            checked = positions.items()
+        else:  # the usual case: only lengths to check
+            checked = [(key, position) for key, position in positions.items() if position[1].max_length]
+        for key, (_i, column) in checked:
             error = check_value(row.where(), column.header, row.values[key], column.max_length)
             if error:
                 result.errors.append(error)
@@ -220,7 +237,17 @@ def read_rows(path: Path, columns: list[Column], name: str | None = None) -> Rea
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
 
 
+_DMY = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
+
+
 def parse_date(value: str) -> date:
+    match = _DMY.fullmatch(value)
+    if match:  # the usual JJ/MM/AAAA, without strptime's cost (tens of thousands of rows)
+        day, month, year = match.groups()
+        try:
+            return date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValueError(value) from None
     for fmt in DATE_FORMATS:
         try:
             return datetime.strptime(value, fmt).date()

@@ -30,7 +30,19 @@ from ..levels import LEVEL_ORDER, sort_levels
 from ..models import Relationship, Role
 from ..school_year import current_school_year
 from ..validators import normalize_uai
-from .files import Column, check_value, fold, fold_name, parse_date, parse_yes_no, read_rows, read_table, valid_email
+from .files import (
+    CONTROL_CHARS,
+    Column,
+    check_value,
+    fold,
+    fold_name,
+    missing_column,
+    parse_date,
+    parse_yes_no,
+    read_rows,
+    read_table,
+    valid_email,
+)
 from .importer import SCHOOL_COLUMNS, SCHOOLS_FILE, City, identical_line_warning, parse_relationship, parse_schools
 
 PUPILS = "CSVExtraction-eleves.csv"
@@ -154,6 +166,7 @@ class SchoolExport:
     def read_pupils(self):
         read = read_rows(self.folder / PUPILS, PUPIL_COLUMNS, self.name(PUPILS))
         self.errors.extend(read.errors)
+        self.pupils_read = not read.errors  # else the guardians' and teachers' references are not checked
         if read.errors:
             return
         seen = {}  # pupil id -> (line, values)
@@ -206,7 +219,7 @@ class SchoolExport:
                 photo = parse_yes_no(row["photo"])
             except ValueError:
                 photo = None
-                self.errors.append(f"{where}: photo authorisation \u00ab {row['photo']} \u00bb is not oui or non")
+                self.errors.append(f"{where}: " + _("photo authorisation « %(value)s » is not oui or non") % {"value": row["photo"]})
             if level:
                 levels[label].add(level)
             self.city.classes.setdefault((self.uai, label), {"line": row.line, "levels": [], "teachers": set()})
@@ -216,8 +229,7 @@ class SchoolExport:
             }
             for name in {fold_name(last), fold_name(usage)} - {""}:
                 self.pupil_index[(name, fold_name(first), folded_label)].add(pupil_id)
-            addresses = {_address(row["address1"], row["postcode1"]), _address(row["address2"], row["postcode2"])} - {""}
-            self.pupil_details[pupil_id] = (addresses, birth)
+            self.pupil_details[pupil_id] = ((row["address1"], row["postcode1"], row["address2"], row["postcode2"]), birth)
         for label, found in levels.items():
             self.city.classes[(self.uai, label)]["levels"] = sort_levels(found)
 
@@ -233,11 +245,11 @@ class SchoolExport:
         for column in GUARDIAN_COLUMNS:
             index = column.find(header)
             if index is None and column.required:
-                self.errors.append(f"{name}:1: missing column \u00ab {column.header} \u00bb")
+                self.errors.append(f"{name}:1: " + missing_column(column))
             elif index is not None:
                 fixed[column.key] = (index, column)
         groups = self._child_groups(name, header)
-        if self.errors and (len(fixed) < 2 or not groups):
+        if not self.pupils_read or (self.errors and (len(fixed) < 2 or not groups)):
             return
         seen_lines = {}  # raw values -> first line
         for line, values in table.lines:
@@ -248,7 +260,8 @@ class SchoolExport:
                 continue
             seen_lines[key_values] = line
             cells = {key: values[i].strip() for key, (i, _column) in fixed.items()}
-            problems = [check_value(where, column.header, cells[key], column.max_length) for key, (_i, column) in fixed.items()]
+            problems = [check_value(where, column.header, cells[key], column.max_length) for key, (_i, column) in fixed.items()
+                        if column.max_length or CONTROL_CHARS.search(cells[key])]
             if any(problems):
                 self.errors.extend(p for p in problems if p)
                 continue
@@ -258,14 +271,14 @@ class SchoolExport:
                 continue
             email = cells.get("email", "").lower()
             if email and not valid_email(email):
-                self.errors.append(f"{where}: invalid email \u00ab {email} \u00bb")
-            address = _address(cells.get("address", ""), cells.get("postcode", ""))
+                self.errors.append(f"{where}: " + invalid_email(email))
+            address = (cells.get("address", ""), cells.get("postcode", ""))
             pupils, errors_before = [], len(self.errors)
             for group in groups:
                 child = {key: values[i].strip() for key, i in group.items()}
                 if not any(child.values()):
                     continue
-                problems = [check_value(where, CHILD_HEADERS[key], value) for key, value in child.items()]
+                problems = [check_value(where, CHILD_HEADERS[key], value) for key, value in child.items() if CONTROL_CHARS.search(value)]
                 if any(problems):
                     self.errors.extend(p for p in problems if p)
                     continue
@@ -295,7 +308,7 @@ class SchoolExport:
             names = column.names()
             found = [i for i, h in enumerate(header) if h in names]
             if not found and column.required:
-                self.errors.append(f"{name}:1: missing column \u00ab {column.header} \u00bb")
+                self.errors.append(f"{name}:1: " + missing_column(column))
             positions[column.key] = found
         count = len(positions["first_name"])
         return [{key: found[n] for key, found in positions.items() if n < len(found)} for n in range(count)]
@@ -309,8 +322,8 @@ class SchoolExport:
             candidates |= self.pupil_index.get((folded, first, label), set())
         described = {"child": f"{child.get('first_name', '')} {child.get('last_name') or child.get('usage_name', '')}".strip(),
                      "label": child.get("label", ""), "file": PUPILS}
-        if len(candidates) > 1 and address:
-            candidates = {c for c in candidates if address in self.pupil_details[c][0]} or candidates
+        if len(candidates) > 1 and (home := _address(*address)):
+            candidates = {c for c in candidates if home in _addresses(self.pupil_details[c][0])} or candidates
         if len(candidates) > 1 and child.get("birth_date"):
             try:
                 born = parse_date(child["birth_date"])
@@ -346,7 +359,7 @@ class SchoolExport:
                 continue
             email = row["email"].lower()
             if email and not valid_email(email):
-                self.errors.append(f"{where}: invalid email \u00ab {email} \u00bb")
+                self.errors.append(f"{where}: " + invalid_email(email))
                 continue
             staff_id = (derived_key("ONDE-ENS", email) if email
                         else derived_key("ONDE-ENS", fold_name(row["last_name"] or last), fold_name(first), self.uai))
@@ -357,8 +370,9 @@ class SchoolExport:
             classes = [c for c in (s.strip() for s in row["classes"].split("|")) if c]
             for label in classes:
                 known = self.labels.get(fold_name(label))
-                if known is None:
-                    self.errors.append(f"{where}: " + _("class « %(label)s » of %(name)s has no pupil in %(file)s") % {
+                if known is None and self.pupils_read:  # a class without pupils has no page: nothing to teach yet
+                    self.city.warnings.append(f"{where}: " + _(
+                        "class « %(label)s » of %(name)s has no pupil in %(file)s: not assigned") % {
                         "label": label, "name": f"{first} {last}", "file": PUPILS})
                 else:
                     member["classes"].add((self.uai, known))
@@ -368,5 +382,15 @@ class SchoolExport:
                 member["assignments"].add((self.uai, Role.TEACHER))
 
 
+def invalid_email(value):
+    return _("invalid email « %(value)s »") % {"value": value}
+
+
 def _address(street, postcode):
     return fold_name(f"{street} {postcode}") if street.strip() else ""
+
+
+def _addresses(pupil_addresses):
+    """A pupil's two addresses (Adresse1/CP1, Adresse2/CP2), folded."""
+    street1, postcode1, street2, postcode2 = pupil_addresses
+    return {_address(street1, postcode1), _address(street2, postcode2)} - {""}

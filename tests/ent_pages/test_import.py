@@ -158,7 +158,7 @@ def test_a_missing_column_is_reported_on_the_header_line(city_dir):
     write_csv(city_dir / "eleves.csv", [";".join(c.split(";")[:3] + c.split(";")[4:]) for c in lines])
     with pytest.raises(ImportFailed) as failure:
         import_city(city_dir)
-    assert failure.value.errors == ["eleves.csv:1: missing column « Date de naissance »"]
+    assert failure.value.errors == ["eleves.csv:1: colonne « Date de naissance » manquante"]
     assert snapshot() == (0, 0, 0, 0, 0, 0, 0, 0)
 
 
