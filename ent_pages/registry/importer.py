@@ -172,21 +172,21 @@ def parse_schools(rows, city):
         uai = normalize_uai(row["uai"])
         kind = parse_kind(row["kind"])
         if not UAI_RE.match(uai):
-            errors.append(f"{row.where()}: invalid UAI \u00ab {row['uai']} \u00bb (7 digits and a letter)")
+            errors.append(f"{row.where()}: " + _("invalid UAI « %(value)s » (7 digits and a letter)") % {"value": row["uai"]})
             continue
         if uai in city.schools:
             first = city.schools[uai]
             if first["values"] == row.values:
                 city.warnings.append(identical_line_warning(row, first["line"]))
             else:
-                errors.append(f"{row.where()}: duplicate UAI {uai} (first at line {first['line']})")
+                errors.append(f"{row.where()}: " + _("duplicate UAI %(uai)s (first at line %(line)d)") % {"uai": uai, "line": first["line"]})
             continue
         if not row["name"]:
-            errors.append(f"{row.where()}: empty school name")
+            errors.append(f"{row.where()}: " + _("empty school name"))
         if kind is None:
-            errors.append(f"{row.where()}: unknown school kind \u00ab {row['kind']} \u00bb (maternelle, élémentaire or primaire)")
+            errors.append(f"{row.where()}: " + _("unknown school kind « %(value)s » (maternelle, élémentaire or primaire)") % {"value": row["kind"]})
         if row["email"] and not valid_email(row["email"]):
-            errors.append(f"{row.where()}: invalid email \u00ab {row['email']} \u00bb")
+            errors.append(f"{row.where()}: " + _("invalid email « %(value)s »") % {"value": row["email"]})
         city.schools[uai] = {
             "line": row.line, "name": row["name"], "kind": kind, "address": row["address"].replace("\\n", "\n"),
             "phone": row["phone"], "email": row["email"], "values": row.values,
@@ -232,27 +232,27 @@ def parse_city(directory: Path, *, year: str | None = None) -> City:
         uai = normalize_uai(row["uai"])
         label = row["label"]
         if uai not in city.schools:
-            errors.append(f"{row.where()}: unknown UAI {uai or '(empty)'} (not in {SCHOOLS_FILE})")
+            errors.append(f"{row.where()}: " + _("unknown UAI %(uai)s (not in %(file)s)") % {"uai": uai or "(vide)", "file": SCHOOLS_FILE})
             continue
         if not label:
-            errors.append(f"{row.where()}: empty class label")
+            errors.append(f"{row.where()}: " + _("empty class label"))
             continue
         if (uai, label) in city.classes:
             first = city.classes[(uai, label)]
             if first["values"] == row.values:
                 city.warnings.append(identical_line_warning(row, first["line"]))
             else:
-                errors.append(f"{row.where()}: duplicate class \u00ab {label} \u00bb in {uai}")
+                errors.append(f"{row.where()}: " + _("duplicate class « %(label)s » in %(uai)s") % {"label": label, "uai": uai})
             continue
         levels = parse_levels(row["levels"])
         if levels is None:
-            errors.append(f"{row.where()}: unknown levels \u00ab {row['levels']} \u00bb (TPS, PS, MS, GS, CP, CE1, CE2, CM1, CM2)")
+            errors.append(f"{row.where()}: " + _("unknown levels « %(value)s » (TPS, PS, MS, GS, CP, CE1, CE2, CM1, CM2)") % {"value": row["levels"]})
         year = row["year"].replace("/", "-").strip()
         match = SCHOOL_YEAR_RE.match(year)
         if not match or int(match.group(2)) != int(match.group(1)) + 1:
-            errors.append(f"{row.where()}: \u00ab {row['year']} \u00bb is not a school year such as 2026-2027")
+            errors.append(f"{row.where()}: " + _("« %(year)s » is not a school year such as 2026-2027") % {"year": row["year"]})
         elif city.year and year != city.year:
-            errors.append(f"{row.where()}: school year {year} differs from {city.year} (one year per import)")
+            errors.append(f"{row.where()}: " + _("school year %(year)s differs from %(first)s (one year per import)") % {"year": year, "first": city.year})
         else:
             city.year = year
         city.classes[(uai, label)] = {"line": row.line, "levels": levels or [], "teachers": set(), "values": row.values}
@@ -261,29 +261,29 @@ def parse_city(directory: Path, *, year: str | None = None) -> City:
     for row in reads[PUPILS_FILE].rows:
         pupil_id, uai, label = row["id"], normalize_uai(row["uai"]), row["class"]
         if not pupil_id:
-            errors.append(f"{row.where()}: empty pupil id")
+            errors.append(f"{row.where()}: " + _("empty pupil id"))
             continue
         if pupil_id in city.pupils:
             if city.pupils[pupil_id]["values"] == row.values:
                 city.warnings.append(identical_line_warning(row, city.pupils[pupil_id]["line"]))
                 continue
-            errors.append(f"{row.where()}: duplicate pupil id {pupil_id} (first at line {city.pupils[pupil_id]['line']})")
+            errors.append(f"{row.where()}: " + _("duplicate pupil id %(id)s (first at line %(line)d)") % {"id": pupil_id, "line": city.pupils[pupil_id]["line"]})
             continue
         if not row["first_name"] or not row["last_name"]:
-            errors.append(f"{row.where()}: pupil {pupil_id} has no first name or last name")
+            errors.append(f"{row.where()}: " + _("pupil %(id)s has no first name or last name") % {"id": pupil_id})
         try:
             parse_date(row["birth_date"])
         except ValueError:
-            errors.append(f"{row.where()}: date of birth \u00ab {row['birth_date']} \u00bb is not a date (DD/MM/YYYY)")
+            errors.append(f"{row.where()}: " + _("date of birth « %(value)s » is not a date (DD/MM/YYYY)") % {"value": row["birth_date"]})
         try:
             photo = parse_yes_no(row["photo"])
         except ValueError:
             photo = None
-            errors.append(f"{row.where()}: photo authorisation \u00ab {row['photo']} \u00bb is not oui or non")
+            errors.append(f"{row.where()}: " + _("photo authorisation « %(value)s » is not oui or non") % {"value": row["photo"]})
         if uai not in city.schools:
-            errors.append(f"{row.where()}: unknown UAI {uai or '(empty)'} (not in {SCHOOLS_FILE})")
+            errors.append(f"{row.where()}: " + _("unknown UAI %(uai)s (not in %(file)s)") % {"uai": uai or "(vide)", "file": SCHOOLS_FILE})
         elif (uai, label) not in city.classes:
-            errors.append(f"{row.where()}: class \u00ab {label} \u00bb of {uai} is not in {CLASSES_FILE}")
+            errors.append(f"{row.where()}: " + _("class « %(label)s » of %(uai)s is not in %(file)s") % {"label": label, "uai": uai, "file": CLASSES_FILE})
         city.pupils[pupil_id] = {
             "line": row.line, "first_name": row["first_name"], "last_name": row["last_name"],
             "uai": uai, "label": label, "photo": photo, "values": row.values,
@@ -292,24 +292,24 @@ def parse_city(directory: Path, *, year: str | None = None) -> City:
     for row in reads[GUARDIANS_FILE].rows:
         guardian_id = row["id"]
         if not guardian_id:
-            errors.append(f"{row.where()}: empty guardian id")
+            errors.append(f"{row.where()}: " + _("empty guardian id"))
             continue
         if guardian_id in city.guardians:
             if city.guardians[guardian_id]["values"] == row.values:
                 city.warnings.append(identical_line_warning(row, city.guardians[guardian_id]["line"]))
                 continue
-            errors.append(f"{row.where()}: duplicate guardian id {guardian_id} (first at line {city.guardians[guardian_id]['line']})")
+            errors.append(f"{row.where()}: " + _("duplicate guardian id %(id)s (first at line %(line)d)") % {"id": guardian_id, "line": city.guardians[guardian_id]["line"]})
             continue
         if not row["last_name"]:
-            errors.append(f"{row.where()}: guardian {guardian_id} has no last name")
+            errors.append(f"{row.where()}: " + _("guardian %(id)s has no last name") % {"id": guardian_id})
         if row["email"] and not valid_email(row["email"]):
-            errors.append(f"{row.where()}: invalid email \u00ab {row['email']} \u00bb")
+            errors.append(f"{row.where()}: " + _("invalid email « %(value)s »") % {"value": row["email"]})
         pupils = split_list(row["pupils"], r"[|,;\s]+")
         if not pupils:
-            errors.append(f"{row.where()}: guardian {guardian_id} has no pupil")
+            errors.append(f"{row.where()}: " + _("guardian %(id)s has no pupil") % {"id": guardian_id})
         for pupil_id in pupils:
             if pupil_id not in city.pupils:
-                errors.append(f"{row.where()}: unknown pupil id {pupil_id} (not in {PUPILS_FILE})")
+                errors.append(f"{row.where()}: " + _("unknown pupil id %(id)s (not in %(file)s)") % {"id": pupil_id, "file": PUPILS_FILE})
         city.guardians[guardian_id] = {
             "line": row.line, "first_name": row["first_name"], "last_name": row["last_name"],
             "email": row["email"].lower(), "phone": row["phone"],
@@ -320,22 +320,22 @@ def parse_city(directory: Path, *, year: str | None = None) -> City:
     for row in reads[STAFF_FILE].rows:
         staff_id, uai = row["id"], normalize_uai(row["uai"])
         if not staff_id:
-            errors.append(f"{row.where()}: empty staff id")
+            errors.append(f"{row.where()}: " + _("empty staff id"))
             continue
         role = parse_role(row["role"])
         if role is None:
-            errors.append(f"{row.where()}: unknown role \u00ab {row['role']} \u00bb (directeur, enseignant, directeur CLAE, animateur CLAE)")
+            errors.append(f"{row.where()}: " + _("unknown role « %(value)s » (directeur, enseignant, directeur CLAE, animateur CLAE)") % {"value": row["role"]})
         if uai not in city.schools:
-            errors.append(f"{row.where()}: unknown UAI {uai or '(empty)'} (not in {SCHOOLS_FILE})")
+            errors.append(f"{row.where()}: " + _("unknown UAI %(uai)s (not in %(file)s)") % {"uai": uai or "(vide)", "file": SCHOOLS_FILE})
             continue
         if row["email"] and not valid_email(row["email"]):
-            errors.append(f"{row.where()}: invalid email \u00ab {row['email']} \u00bb")
+            errors.append(f"{row.where()}: " + _("invalid email « %(value)s »") % {"value": row["email"]})
         key = (staff_id, uai, role)
         if key in seen_assignments:
             if seen_assignments[key][1] == row.values:
                 city.warnings.append(identical_line_warning(row, seen_assignments[key][0]))
                 continue
-            errors.append(f"{row.where()}: duplicate staff row {staff_id} {uai} {row['role']} (first at line {seen_assignments[key][0]})")
+            errors.append(f"{row.where()}: " + _("duplicate staff row %(id)s %(uai)s %(role)s (first at line %(line)d)") % {"id": staff_id, "uai": uai, "role": row["role"], "line": seen_assignments[key][0]})
             continue
         seen_assignments[key] = (row.line, row.values)
         member = city.staff.setdefault(staff_id, {
@@ -346,18 +346,18 @@ def parse_city(directory: Path, *, year: str | None = None) -> City:
             member["assignments"].add((uai, role))
         for label in split_list(row["classes"], r"[|;]"):
             if (uai, label) not in city.classes:
-                errors.append(f"{row.where()}: class \u00ab {label} \u00bb of {uai} is not in {CLASSES_FILE}")
+                errors.append(f"{row.where()}: " + _("class « %(label)s » of %(uai)s is not in %(file)s") % {"label": label, "uai": uai, "file": CLASSES_FILE})
             else:
                 member["classes"].add((uai, label))
 
     for row, uai, label, teacher_ids in class_teachers:
         for staff_id in teacher_ids:
             if staff_id not in city.staff:
-                errors.append(f"{row.where()}: unknown teacher id {staff_id} (not in {STAFF_FILE})")
+                errors.append(f"{row.where()}: " + _("unknown teacher id %(id)s (not in %(file)s)") % {"id": staff_id, "file": STAFF_FILE})
             else:
                 city.staff[staff_id]["classes"].add((uai, label))
     if not city.classes and not errors:
-        errors.append(f"{CLASSES_FILE}: no class")
+        errors.append(f"{CLASSES_FILE}: " + _("no class"))
     if year and city.year and year != city.year and not errors:
         errors.append(f"{CLASSES_FILE}: " + _("the classes are of %(file)s, not of %(year)s (--year)") % {"file": city.year, "year": year})
     return city
