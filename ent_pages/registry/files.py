@@ -25,6 +25,8 @@ BOM = b"\xef\xbb\xbf"
 UNDEFINED_CP1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 #: Control characters (C0 and C1, NUL included): never part of a name, a label or an email.
 CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: The same, but line breaks allowed (an address typed on several lines in a spreadsheet cell).
+CONTROL_CHARS_MULTILINE = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 
@@ -107,6 +109,7 @@ class Column:
     required: bool = True
     aliases: tuple[str, ...] = ()
     max_length: int | None = None  # the database column's length: longer is an error, not a crash
+    multiline: bool = False  # line breaks allowed in the value (addresses)
 
     def names(self):
         return {fold(self.header), *(fold(a) for a in self.aliases)}
@@ -183,9 +186,9 @@ def missing_column(column):
     return _("missing column « %(column)s »") % {"column": column.header}
 
 
-def check_value(where: str, header: str, value: str, max_length: int | None = None) -> str | None:
+def check_value(where: str, header: str, value: str, max_length: int | None = None, multiline=False) -> str | None:
     """The error for a value the database cannot or must not hold (control characters, too long), or None."""
-    if CONTROL_CHARS.search(value):
+    if (CONTROL_CHARS_MULTILINE if multiline else CONTROL_CHARS).search(value):
         return f"{where}: " + _("control character (such as NUL) in « %(column)s »: export the file again") % {"column": header}
     if max_length is not None and len(value) > max_length:
         return f"{where}: " + _("« %(column)s » is longer than %(max)d characters (%(length)d)") % {
@@ -226,7 +229,7 @@ def read_rows(path: Path, columns: list[Column], name: str | None = None) -> Rea
         else:  # the usual case: only lengths to check
             checked = [(key, position) for key, position in positions.items() if position[1].max_length]
         for key, (_i, column) in checked:
-            error = check_value(row.where(), column.header, row.values[key], column.max_length)
+            error = check_value(row.where(), column.header, row.values[key], column.max_length, column.multiline)
             if error:
                 result.errors.append(error)
         result.rows.append(row)

@@ -57,7 +57,7 @@ SCHOOL_COLUMNS = [
     Column("uai", "UAI", aliases=("Code UAI", "RNE", "Numéro UAI")),
     Column("name", "Nom", aliases=("Nom de l'école", "Appellation"), max_length=255),
     Column("kind", "Type", aliases=("Type d'école", "Nature")),
-    Column("address", "Adresse", required=False),
+    Column("address", "Adresse", required=False, multiline=True),
     Column("phone", "Téléphone", required=False, max_length=32),
     Column("email", "Courriel", required=False, aliases=("Email", "Mél", "Mail"), max_length=254),
 ]
