@@ -4,6 +4,7 @@
     .venv/bin/python bench/import_city.py                      # SQLite, in a fresh temporary file
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/preau_bench .venv/bin/python bench/import_city.py
     .venv/bin/python bench/import_city.py --schools 3 --pupils 150   # small (what the test suite runs)
+    .venv/bin/python bench/import_city.py --format onde               # the city as ONDE folders (issue 13)
 
 The database must be empty of schools (a throwaway database: the bench migrates it). Figures printed:
 wall times, peak memory (max RSS of this process), and the goals of issue 4.
@@ -27,7 +28,7 @@ def peak_mib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run(schools=206, pupils=35000, seed=1, out=print):
+def run(schools=206, pupils=35000, seed=1, out=print, format="registry"):
     """Run the whole bench against the configured database; returns the figures (seconds, MiB)."""
     import django
     from django.conf import settings
@@ -53,9 +54,9 @@ def run(schools=206, pupils=35000, seed=1, out=print):
         f"on {os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory() as directory:
         started = time.perf_counter()
-        generated = generate_city(directory, schools=schools, pupils=pupils, seed=seed)
+        generated = generate_city(directory, schools=schools, pupils=pupils, seed=seed, format=format)
         figures["generate"] = time.perf_counter() - started
-        out(f"generate_city: {generated.schools} schools, {generated.classes} classes, {generated.pupils} pupils, "
+        out(f"generate_city ({format}): {generated.schools} schools, {generated.classes} classes, {generated.pupils} pupils, "
             f"{generated.guardians} guardians, {generated.staff} staff in {figures['generate']:.1f} s")
 
         started, cpu = time.perf_counter(), time.process_time()
@@ -125,6 +126,7 @@ def main():
     parser.add_argument("--schools", type=int, default=206)
     parser.add_argument("--pupils", type=int, default=35000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--format", default="registry", choices=["registry", "onde"])
     args = parser.parse_args()
     temporary = None
     if not os.environ.get("DATABASE_URL"):
@@ -132,7 +134,7 @@ def main():
         os.close(fd)
         os.environ["DATABASE_URL"] = f"sqlite:///{temporary}"
     try:
-        run(schools=args.schools, pupils=args.pupils, seed=args.seed)
+        run(schools=args.schools, pupils=args.pupils, seed=args.seed, format=args.format)
     finally:
         if temporary:
             os.unlink(temporary)

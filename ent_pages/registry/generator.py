@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import csv
 import random
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
 from ..levels import LEVEL_ORDER
 from ..school_year import current_school_year
-from .files import fold
+from .files import fold, fold_name
 from .importer import CLASSES_FILE, GUARDIANS_FILE, PUPILS_FILE, SCHOOLS_FILE, STAFF_FILE
 
 GIRLS = ["Emma", "Jade", "Louise", "Alice", "Chloé", "Lina", "Rose", "Léa", "Anna", "Mila", "Inès", "Ambre", "Julia",
@@ -107,7 +108,7 @@ def _class_levels(levels, k):
 
 
 def _email(first, last, n):
-    local = f"{fold(first)}.{fold(last)}".replace(" ", "-").replace("'", "")
+    local = f"{fold_name(first)}.{fold_name(last)}".replace(" ", "-")
     return f"{local}{n}@exemple.fr"
 
 
@@ -115,9 +116,15 @@ def _phone(rng):
     return "0" + rng.choice("67") + "".join(f" {rng.randrange(100):02d}" for _ in range(4))
 
 
-def generate_city(out, *, schools=206, pupils=35000, seed=1, year=None, encoding="utf-8") -> Generated:
-    """Write the five registry files to `out`; returns what was generated."""
+def generate_city(out, *, schools=206, pupils=35000, seed=1, year=None, encoding=None, format="registry") -> Generated:
+    """Write the city to `out`: the five registry files, or (``format="onde"``) ``ecoles.csv`` and one folder of
+    ONDE extractions per school; returns what was generated."""
+    if format not in ("registry", "onde"):
+        raise ValueError(format)
+    onde = format == "onde"
+    encoding = encoding or ("cp1252" if onde else "utf-8")
     rng = random.Random(seed)
+    extra = random.Random(seed + 1_000_003)  # ONDE-only details (addresses, INE), without changing `rng`'s draws
     year = year or current_school_year()
     start_year = int(year[:4])
     out = Path(out)
@@ -183,7 +190,7 @@ def generate_city(out, *, schools=206, pupils=35000, seed=1, year=None, encoding
                 born = date(start_year - AGE_AT_START[level], 1, 1) + timedelta(days=rng.randrange(365))
                 photo = rng.choices(["Oui", "Non", ""], weights=[85, 10, 5])[0]
                 pupils_here.append({"id": f"ELV{pupil_n:07d}", "uai": uai, "label": label, "born": born, "photo": photo,
-                                    "school": i})
+                                    "school": i, "level": level, "n": pupil_n})
         for _ in range(rng.randint(2, 4)):
             animator = staff_id()
             first, last = adult()
@@ -204,6 +211,7 @@ def generate_city(out, *, schools=206, pupils=35000, seed=1, year=None, encoding
         pool.extend(pair)
     guardian_n = 0
     family_n = 0
+    onde_guardians = defaultdict(list)  # school index -> guardian rows of that school
     index = 0
     while index < len(pool):
         size = rng.choices([1, 2, 3], weights=[80, 17, 3])[0]
@@ -221,10 +229,24 @@ def generate_city(out, *, schools=206, pupils=35000, seed=1, year=None, encoding
             parents.append((rng.choice(ADULT_MEN), father_last, "Père"))
         if not two_parents and rng.random() < 0.05:
             parents = [(rng.choice(ADULT_WOMEN + ADULT_MEN), rng.choice(LAST_NAMES), "Tuteur")]
+        if onde and extra.random() < 0.06:  # names ONDE must fold: apostrophes, hyphens, ligatures
+            special = extra.choice(ONDE_NAMES)
+            old = father_last if any(p[2] == "Père" for p in parents) else parents[0][1]
+            parents = [(first, special if last == old else last, relationship) for first, last, relationship in parents]
+            father_last = special if father_last == old else father_last
+        homes = {}
+        for _first, _last, relationship in parents:
+            street = f"{extra.randint(1, 120)} {extra.choice(STREETS)} {extra.choice(NAMESAKES)}"
+            homes[relationship] = homes.get("Mère") if relationship == "Père" and not separated and "Mère" in homes else street
         child_last = father_last if any(p[2] == "Père" for p in parents) else parents[0][1]
+        first_names = set()
         for child in children:
             girl = rng.random() < 0.5
             child["first_name"] = rng.choice(GIRLS if girl else BOYS)
+            while onde and child["first_name"] in first_names:  # twins are not given the same first name
+                child["first_name"] = rng.choice(GIRLS if girl else BOYS)
+            first_names.add(child["first_name"])
+            child["girl"], child["homes"] = girl, list(dict.fromkeys(homes.values()))
             child["last_name"] = child_last
             pupil_rows.append([child["id"], child_last, child["first_name"], child["born"].strftime("%d/%m/%Y"),
                                child["uai"], child["label"], child["photo"]])
@@ -234,12 +256,23 @@ def generate_city(out, *, schools=206, pupils=35000, seed=1, year=None, encoding
         for first, last, relationship in parents:
             email = _email(first, last, family_n) if rng.random() < 0.85 else ""
             phone = _phone(rng) if rng.random() < 0.9 else ""
-            for ids in by_school.values():
+            for school_index, ids in by_school.items():
                 guardian_n += 1
                 guardian_rows.append([f"RL{guardian_n:07d}", last, first, email, phone, relationship, "|".join(ids)])
                 result.guardianships += len(ids)
+                if onde:
+                    onde_guardians[school_index].append({
+                        "first_name": first, "last_name": last, "email": email, "phone": phone, "relationship": relationship,
+                        "home": homes[relationship], "children": [c for c in children if c["school"] == school_index],
+                    })
 
     pupil_rows.sort(key=lambda r: r[0])
+    if onde:
+        _write_onde(out, encoding, school_rows, school_pupils, onde_guardians, staff_rows, extra, result)
+        result.guardians = sum(len(rows) for rows in onde_guardians.values())
+        result.schools, result.pupils = schools, len(pupil_rows)
+        result.staff = len({row[3] for row in staff_rows if "CLAE" not in row[5]})
+        return result
     files = [
         (SCHOOLS_FILE, ["UAI", "Nom", "Type", "Adresse", "Téléphone", "Courriel"], school_rows),
         (CLASSES_FILE, ["UAI", "Classe", "Niveaux", "Année scolaire", "Enseignants"], class_rows),
@@ -257,6 +290,82 @@ def generate_city(out, *, schools=206, pupils=35000, seed=1, year=None, encoding
     result.schools, result.pupils, result.guardians = schools, len(pupil_rows), len(guardian_rows)
     result.staff = len({row[0] for row in staff_rows})
     return result
+
+
+# ------------------------------------------------------------------------------------- ONDE
+#: Family names that only match once folded (apostrophes, hyphens, ligature, particles).
+ONDE_NAMES = ["N'Diaye", "D'Almeida", "Le Coq", "Saint-Martin", "Cœurdevey", "Œillet", "Ben-Saïd", "L'Hôte", "De La Tour"]
+ONDE_PUPIL_HEADER = [
+    "Nom élève", "Nom d'usage élève", "Prénom élève", "Date naissance", "Sexe", "INE", "Adresse1", "CP1", "Commune1",
+    "Pays1", "Adresse2", "CP2", "Commune2", "Pays2", " Cycle", "Niveau", "Libellé classe", "Identifiant classe",
+    "Attestation fournie", "Autorisation associations", "Autorisation photo", "Décision de passage",
+]
+ONDE_GUARDIAN_HEADER = [
+    "Civilité Responsable", "Nom usage responsable", "Nom responsable", "Prénom responsable", "Adresse responsable",
+    "CP responsable", "Commune responsable", "Pays", "Courriel", "Téléphone domicile", "Téléphone travail",
+    "Numéro de poste", "Téléphone portable",
+]
+ONDE_CHILD_HEADER = ["Nom d'usage enfant", "Nom de famille enfant", "Prénom enfant", "Classes enfants"]
+ONDE_TEACHER_HEADER = [
+    "Civilité", "Nom usage", "Nom", "Prénom", "Adresse", "CP", "Commune", "Pays", "Courriel", "Téléphone domicile",
+    "Téléphone portable", "Directeur", "Classe",
+]
+CYCLES = {"TPS": "1", "PS": "1", "MS": "1", "GS": "1", "CP": "2", "CE1": "2", "CE2": "2", "CM1": "3", "CM2": "3"}
+
+
+def _write_onde(out, encoding, school_rows, school_pupils, onde_guardians, staff_rows, extra, result):
+    """ecoles.csv, then per school the three ONDE extractions: Windows-1252, `;`, every value quoted."""
+    def write(path, header, rows):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding=encoding, newline="") as handle:
+            writer = csv.writer(handle, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+            writer.writerow(header)
+            writer.writerows(rows)
+        result.files.append(path)
+
+    write(out / SCHOOLS_FILE, ["UAI", "Nom", "Type", "Adresse", "Téléphone", "Courriel"], school_rows)
+    class_ids = {}
+    for index, (school, pupils) in enumerate(zip(school_rows, school_pupils, strict=True)):
+        uai = school[0]
+        folder = out / uai
+        rows = []
+        for child in sorted(pupils, key=lambda c: (fold(c["last_name"]), fold(c["first_name"]))):
+            class_id = class_ids.setdefault((uai, child["label"]), str(100000 + len(class_ids)))
+            ine = f"{child['n']:09d}{'ABCDEFGHJK'[child['n'] % 10]}{'ABCDEFGHJK'[child['n'] // 10 % 10]}" if extra.random() < 0.9 else ""
+            homes = child["homes"] + ["", ""]
+            rows.append([
+                child["last_name"], "", child["first_name"], child["born"].strftime("%d/%m/%Y"), "F" if child["girl"] else "M",
+                ine, homes[0], "31000" if homes[0] else "", "Préau" if homes[0] else "", "FRANCE" if homes[0] else "",
+                homes[1], "31000" if homes[1] else "", "Préau" if homes[1] else "", "FRANCE" if homes[1] else "",
+                CYCLES[child["level"]], child["level"], child["label"], class_id, "Oui", "Oui", child["photo"], "",
+            ])
+        write(folder / "CSVExtraction-eleves.csv", ONDE_PUPIL_HEADER, rows)
+        guardians = onde_guardians.get(index, [])
+        width = max((len(g["children"]) for g in guardians), default=1)
+        rows = []
+        for g in guardians:
+            civility = "M." if g["relationship"] == "Père" else "Mme" if g["relationship"] == "Mère" else ""
+            row = [civility, g["last_name"], g["last_name"], g["first_name"], g["home"], "31000", "Préau", "FRANCE", g["email"],
+                   "", "", "", g["phone"]]
+            for child in g["children"]:
+                row += ["", child["last_name"], child["first_name"], child["label"]]
+            rows.append(row + ["", "", "", ""] * (width - len(g["children"])))
+        write(folder / "CSVExtraction-responsables.csv", ONDE_GUARDIAN_HEADER + ONDE_CHILD_HEADER * width, rows)
+        teachers = {}
+        for staff_id, last, first, email, staff_uai, role, classes in staff_rows:
+            if staff_uai != uai or "CLAE" in role:
+                continue
+            entry = teachers.setdefault(staff_id, {"last": last, "first": first, "email": email, "director": False, "classes": []})
+            entry["director"] |= role.startswith("Direct")
+            if classes:
+                entry["classes"].append(classes)
+        rows = []
+        for entry in teachers.values():
+            civility = "M." if entry["first"] in ADULT_MEN else "Mme"
+            for label in entry["classes"] or [""]:
+                rows.append([civility, entry["last"], entry["last"], entry["first"], "", "", "", "", entry["email"], "", "",
+                             "oui" if entry["director"] else "non", label])
+        write(folder / "CSVExtraction-enseignants.csv", ONDE_TEACHER_HEADER, rows)
 
 
 assert set(AGE_AT_START) == set(LEVEL_ORDER)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 from wagtail import hooks
 
@@ -42,7 +43,7 @@ from ..models import (
 from ..school_year import SCHOOL_YEAR_RE
 from ..tree import add_children, ensure_city_home
 from ..validators import UAI_RE, normalize_uai
-from .files import Column, fold, parse_date, parse_yes_no, read_rows, split_list, valid_email
+from .files import Column, fold, fold_name, parse_date, parse_yes_no, read_rows, split_list, valid_email
 
 BATCH = 2000
 
@@ -54,42 +55,42 @@ STAFF_FILE = "personnels.csv"
 
 SCHOOL_COLUMNS = [
     Column("uai", "UAI", aliases=("Code UAI", "RNE", "Numéro UAI")),
-    Column("name", "Nom", aliases=("Nom de l'école", "Appellation")),
+    Column("name", "Nom", aliases=("Nom de l'école", "Appellation"), max_length=255),
     Column("kind", "Type", aliases=("Type d'école", "Nature")),
-    Column("address", "Adresse", required=False),
-    Column("phone", "Téléphone", required=False),
-    Column("email", "Courriel", required=False, aliases=("Email", "Mél", "Mail")),
+    Column("address", "Adresse", required=False, multiline=True),
+    Column("phone", "Téléphone", required=False, max_length=32),
+    Column("email", "Courriel", required=False, aliases=("Email", "Mél", "Mail"), max_length=254),
 ]
 CLASS_COLUMNS = [
     Column("uai", "UAI", aliases=("Code UAI", "RNE")),
-    Column("label", "Classe", aliases=("Libellé classe", "Libellé")),
+    Column("label", "Classe", aliases=("Libellé classe", "Libellé"), max_length=100),
     Column("levels", "Niveaux", aliases=("Niveau",)),
     Column("year", "Année scolaire", aliases=("Année",)),
     Column("teachers", "Enseignants", required=False, aliases=("Identifiants enseignants",)),
 ]
 PUPIL_COLUMNS = [
-    Column("id", "Identifiant", aliases=("INE", "Identifiant élève", "Numéro élève")),
-    Column("last_name", "Nom", aliases=("Nom de famille",)),
-    Column("first_name", "Prénom"),
+    Column("id", "Identifiant", aliases=("INE", "Identifiant élève", "Numéro élève"), max_length=64),
+    Column("last_name", "Nom", aliases=("Nom de famille",), max_length=100),
+    Column("first_name", "Prénom", max_length=100),
     Column("birth_date", "Date de naissance"),
     Column("uai", "UAI", aliases=("Code UAI", "RNE")),
-    Column("class", "Classe", aliases=("Libellé classe",)),
+    Column("class", "Classe", aliases=("Libellé classe",), max_length=100),
     Column("photo", "Autorisation photo", aliases=("Droit à l'image", "Autorisation de photographier")),
 ]
 GUARDIAN_COLUMNS = [
-    Column("id", "Identifiant", aliases=("Identifiant responsable",)),
-    Column("last_name", "Nom", aliases=("Nom de famille",)),
-    Column("first_name", "Prénom"),
-    Column("email", "Courriel", required=False, aliases=("Email", "Mél", "Mail")),
-    Column("phone", "Téléphone", required=False, aliases=("Téléphone portable", "Portable")),
+    Column("id", "Identifiant", aliases=("Identifiant responsable",), max_length=64),
+    Column("last_name", "Nom", aliases=("Nom de famille",), max_length=100),
+    Column("first_name", "Prénom", max_length=100),
+    Column("email", "Courriel", required=False, aliases=("Email", "Mél", "Mail"), max_length=254),
+    Column("phone", "Téléphone", required=False, aliases=("Téléphone portable", "Portable"), max_length=32),
     Column("relationship", "Lien", aliases=("Lien de parenté", "Qualité")),
     Column("pupils", "Élèves", aliases=("Identifiants élèves", "Enfants")),
 ]
 STAFF_COLUMNS = [
-    Column("id", "Identifiant", aliases=("Identifiant agent", "Matricule")),
-    Column("last_name", "Nom", aliases=("Nom de famille",)),
-    Column("first_name", "Prénom"),
-    Column("email", "Courriel", required=False, aliases=("Email", "Mél", "Mail")),
+    Column("id", "Identifiant", aliases=("Identifiant agent", "Matricule"), max_length=64),
+    Column("last_name", "Nom", aliases=("Nom de famille",), max_length=150),
+    Column("first_name", "Prénom", max_length=150),
+    Column("email", "Courriel", required=False, aliases=("Email", "Mél", "Mail"), max_length=254),
     Column("uai", "UAI", aliases=("Code UAI", "RNE")),
     Column("role", "Fonction", aliases=("Rôle",)),
     Column("classes", "Classes", required=False),
@@ -142,7 +143,11 @@ def parse_levels(value):
 # ---------------------------------------------------------------------------------- parsed city
 @dataclass
 class City:
-    """The registry as read from the files, validated: plain Python, nothing from the database."""
+    """The registry as read from the files, validated: plain Python, nothing from the database.
+
+    Both layouts (Préau's five files, or ONDE's folders: ``onde``) produce these same records, so the
+    import's checks, bulk writes, all-or-nothing and idempotence are one code path.
+    """
 
     year: str = ""
     schools: dict = field(default_factory=dict)  # uai -> dict
@@ -151,11 +156,60 @@ class City:
     guardians: dict = field(default_factory=dict)  # id -> dict(..., relationship, pupils)
     staff: dict = field(default_factory=dict)  # id -> dict(first_name, last_name, email, assignments set, classes set)
     errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # merged identical lines: reported, not blocking
+    #: uai -> {"pupils": file, "guardians": file}: where a school's families come from (for the removal guard)
+    sources: dict = field(default_factory=dict)
 
 
-def parse_city(directory: Path) -> City:
-    """Read and validate the five files; every problem is an error ``file:line: message``."""
+def identical_line_warning(row, first_line):
+    return f"{row.where()}: " + _("line identical to line %(first)d: counted once") % {"first": first_line}
+
+
+def parse_schools(rows, city):
+    """The schools of ``ecoles.csv`` (shared by both layouts)."""
+    errors = city.errors
+    for row in rows:
+        uai = normalize_uai(row["uai"])
+        kind = parse_kind(row["kind"])
+        if not UAI_RE.match(uai):
+            errors.append(f"{row.where()}: " + _("invalid UAI « %(value)s » (7 digits and a letter)") % {"value": row["uai"]})
+            continue
+        if uai in city.schools:
+            first = city.schools[uai]
+            if first["values"] == row.values:
+                city.warnings.append(identical_line_warning(row, first["line"]))
+            else:
+                errors.append(f"{row.where()}: " + _("duplicate UAI %(uai)s (first at line %(line)d)") % {"uai": uai, "line": first["line"]})
+            continue
+        if not row["name"]:
+            errors.append(f"{row.where()}: " + _("empty school name"))
+        if kind is None:
+            errors.append(f"{row.where()}: " + _("unknown school kind « %(value)s » (maternelle, élémentaire or primaire)") % {"value": row["kind"]})
+        if row["email"] and not valid_email(row["email"]):
+            errors.append(f"{row.where()}: " + _("invalid email « %(value)s »") % {"value": row["email"]})
+        city.schools[uai] = {
+            "line": row.line, "name": row["name"], "kind": kind, "address": row["address"].replace("\\n", "\n"),
+            "phone": row["phone"], "email": row["email"], "values": row.values,
+        }
+
+
+def check_year(year):
+    """The ``--year`` option: a school year such as 2026-2027, or an error message."""
+    match = SCHOOL_YEAR_RE.match(year or "")
+    if not match or int(match.group(2)) != int(match.group(1)) + 1:
+        return _("« %(year)s » is not a school year such as 2026-2027") % {"year": year}
+    return None
+
+
+def parse_city(directory: Path, *, year: str | None = None) -> City:
+    """Read and validate the city's files, in either layout; every problem is an error ``file:line: message``."""
+    from .onde import is_onde_city, parse_onde_city  # the ONDE reader builds this module's records
+
     directory = Path(directory)
+    if year and (problem := check_year(year)):
+        return City(errors=[f"--year: {problem}"])
+    if is_onde_city(directory):
+        return parse_onde_city(directory, year=year)
     city = City()
     errors = city.errors
     reads = {
@@ -170,124 +224,120 @@ def parse_city(directory: Path) -> City:
     if errors:
         return city
 
-    for row in reads[SCHOOLS_FILE].rows:
-        uai = normalize_uai(row["uai"])
-        kind = parse_kind(row["kind"])
-        if not UAI_RE.match(uai):
-            errors.append(f"{row.where()}: invalid UAI \u00ab {row['uai']} \u00bb (7 digits and a letter)")
-            continue
-        if uai in city.schools:
-            errors.append(f"{row.where()}: duplicate UAI {uai} (first at line {city.schools[uai]['line']})")
-            continue
-        if not row["name"]:
-            errors.append(f"{row.where()}: empty school name")
-        if kind is None:
-            errors.append(f"{row.where()}: unknown school kind \u00ab {row['kind']} \u00bb (maternelle, élémentaire or primaire)")
-        if row["email"] and not valid_email(row["email"]):
-            errors.append(f"{row.where()}: invalid email \u00ab {row['email']} \u00bb")
-        city.schools[uai] = {
-            "line": row.line, "name": row["name"], "kind": kind, "address": row["address"].replace("\\n", "\n"),
-            "phone": row["phone"], "email": row["email"],
-        }
+    parse_schools(reads[SCHOOLS_FILE].rows, city)
+    city.sources = {uai: {"pupils": PUPILS_FILE, "guardians": GUARDIANS_FILE} for uai in city.schools}
 
     class_teachers = []
     for row in reads[CLASSES_FILE].rows:
         uai = normalize_uai(row["uai"])
         label = row["label"]
         if uai not in city.schools:
-            errors.append(f"{row.where()}: unknown UAI {uai or '(empty)'} (not in {SCHOOLS_FILE})")
+            errors.append(f"{row.where()}: " + _("unknown UAI %(uai)s (not in %(file)s)") % {"uai": uai or "(vide)", "file": SCHOOLS_FILE})
             continue
         if not label:
-            errors.append(f"{row.where()}: empty class label")
+            errors.append(f"{row.where()}: " + _("empty class label"))
             continue
         if (uai, label) in city.classes:
-            errors.append(f"{row.where()}: duplicate class \u00ab {label} \u00bb in {uai}")
+            first = city.classes[(uai, label)]
+            if first["values"] == row.values:
+                city.warnings.append(identical_line_warning(row, first["line"]))
+            else:
+                errors.append(f"{row.where()}: " + _("duplicate class « %(label)s » in %(uai)s") % {"label": label, "uai": uai})
             continue
         levels = parse_levels(row["levels"])
         if levels is None:
-            errors.append(f"{row.where()}: unknown levels \u00ab {row['levels']} \u00bb (TPS, PS, MS, GS, CP, CE1, CE2, CM1, CM2)")
+            errors.append(f"{row.where()}: " + _("unknown levels « %(value)s » (TPS, PS, MS, GS, CP, CE1, CE2, CM1, CM2)") % {"value": row["levels"]})
         year = row["year"].replace("/", "-").strip()
         match = SCHOOL_YEAR_RE.match(year)
         if not match or int(match.group(2)) != int(match.group(1)) + 1:
-            errors.append(f"{row.where()}: \u00ab {row['year']} \u00bb is not a school year such as 2026-2027")
+            errors.append(f"{row.where()}: " + _("« %(year)s » is not a school year such as 2026-2027") % {"year": row["year"]})
         elif city.year and year != city.year:
-            errors.append(f"{row.where()}: school year {year} differs from {city.year} (one year per import)")
+            errors.append(f"{row.where()}: " + _("school year %(year)s differs from %(first)s (one year per import)") % {"year": year, "first": city.year})
         else:
             city.year = year
-        city.classes[(uai, label)] = {"line": row.line, "levels": levels or [], "teachers": set()}
+        city.classes[(uai, label)] = {"line": row.line, "levels": levels or [], "teachers": set(), "values": row.values}
         class_teachers.append((row, uai, label, split_list(row["teachers"], r"[|,;\s]+")))
 
     for row in reads[PUPILS_FILE].rows:
         pupil_id, uai, label = row["id"], normalize_uai(row["uai"]), row["class"]
         if not pupil_id:
-            errors.append(f"{row.where()}: empty pupil id")
+            errors.append(f"{row.where()}: " + _("empty pupil id"))
             continue
         if pupil_id in city.pupils:
-            errors.append(f"{row.where()}: duplicate pupil id {pupil_id} (first at line {city.pupils[pupil_id]['line']})")
+            if city.pupils[pupil_id]["values"] == row.values:
+                city.warnings.append(identical_line_warning(row, city.pupils[pupil_id]["line"]))
+                continue
+            errors.append(f"{row.where()}: " + _("duplicate pupil id %(id)s (first at line %(line)d)") % {"id": pupil_id, "line": city.pupils[pupil_id]["line"]})
             continue
         if not row["first_name"] or not row["last_name"]:
-            errors.append(f"{row.where()}: pupil {pupil_id} has no first name or last name")
+            errors.append(f"{row.where()}: " + _("pupil %(id)s has no first name or last name") % {"id": pupil_id})
         try:
             parse_date(row["birth_date"])
         except ValueError:
-            errors.append(f"{row.where()}: date of birth \u00ab {row['birth_date']} \u00bb is not a date (DD/MM/YYYY)")
+            errors.append(f"{row.where()}: " + _("date of birth « %(value)s » is not a date (DD/MM/YYYY)") % {"value": row["birth_date"]})
         try:
             photo = parse_yes_no(row["photo"])
         except ValueError:
             photo = None
-            errors.append(f"{row.where()}: photo authorisation \u00ab {row['photo']} \u00bb is not oui or non")
+            errors.append(f"{row.where()}: " + _("photo authorisation « %(value)s » is not oui or non") % {"value": row["photo"]})
         if uai not in city.schools:
-            errors.append(f"{row.where()}: unknown UAI {uai or '(empty)'} (not in {SCHOOLS_FILE})")
+            errors.append(f"{row.where()}: " + _("unknown UAI %(uai)s (not in %(file)s)") % {"uai": uai or "(vide)", "file": SCHOOLS_FILE})
         elif (uai, label) not in city.classes:
-            errors.append(f"{row.where()}: class \u00ab {label} \u00bb of {uai} is not in {CLASSES_FILE}")
+            errors.append(f"{row.where()}: " + _("class « %(label)s » of %(uai)s is not in %(file)s") % {"label": label, "uai": uai, "file": CLASSES_FILE})
         city.pupils[pupil_id] = {
             "line": row.line, "first_name": row["first_name"], "last_name": row["last_name"],
-            "uai": uai, "label": label, "photo": photo,
+            "uai": uai, "label": label, "photo": photo, "values": row.values,
         }
 
     for row in reads[GUARDIANS_FILE].rows:
         guardian_id = row["id"]
         if not guardian_id:
-            errors.append(f"{row.where()}: empty guardian id")
+            errors.append(f"{row.where()}: " + _("empty guardian id"))
             continue
         if guardian_id in city.guardians:
-            errors.append(f"{row.where()}: duplicate guardian id {guardian_id} (first at line {city.guardians[guardian_id]['line']})")
+            if city.guardians[guardian_id]["values"] == row.values:
+                city.warnings.append(identical_line_warning(row, city.guardians[guardian_id]["line"]))
+                continue
+            errors.append(f"{row.where()}: " + _("duplicate guardian id %(id)s (first at line %(line)d)") % {"id": guardian_id, "line": city.guardians[guardian_id]["line"]})
             continue
         if not row["last_name"]:
-            errors.append(f"{row.where()}: guardian {guardian_id} has no last name")
+            errors.append(f"{row.where()}: " + _("guardian %(id)s has no last name") % {"id": guardian_id})
         if row["email"] and not valid_email(row["email"]):
-            errors.append(f"{row.where()}: invalid email \u00ab {row['email']} \u00bb")
+            errors.append(f"{row.where()}: " + _("invalid email « %(value)s »") % {"value": row["email"]})
         pupils = split_list(row["pupils"], r"[|,;\s]+")
         if not pupils:
-            errors.append(f"{row.where()}: guardian {guardian_id} has no pupil")
+            errors.append(f"{row.where()}: " + _("guardian %(id)s has no pupil") % {"id": guardian_id})
         for pupil_id in pupils:
             if pupil_id not in city.pupils:
-                errors.append(f"{row.where()}: unknown pupil id {pupil_id} (not in {PUPILS_FILE})")
+                errors.append(f"{row.where()}: " + _("unknown pupil id %(id)s (not in %(file)s)") % {"id": pupil_id, "file": PUPILS_FILE})
         city.guardians[guardian_id] = {
             "line": row.line, "first_name": row["first_name"], "last_name": row["last_name"],
             "email": row["email"].lower(), "phone": row["phone"],
-            "relationship": parse_relationship(row["relationship"]), "pupils": pupils,
+            "relationship": parse_relationship(row["relationship"]), "pupils": pupils, "values": row.values,
         }
 
     seen_assignments = {}
     for row in reads[STAFF_FILE].rows:
         staff_id, uai = row["id"], normalize_uai(row["uai"])
         if not staff_id:
-            errors.append(f"{row.where()}: empty staff id")
+            errors.append(f"{row.where()}: " + _("empty staff id"))
             continue
         role = parse_role(row["role"])
         if role is None:
-            errors.append(f"{row.where()}: unknown role \u00ab {row['role']} \u00bb (directeur, enseignant, directeur CLAE, animateur CLAE)")
+            errors.append(f"{row.where()}: " + _("unknown role « %(value)s » (directeur, enseignant, directeur CLAE, animateur CLAE)") % {"value": row["role"]})
         if uai not in city.schools:
-            errors.append(f"{row.where()}: unknown UAI {uai or '(empty)'} (not in {SCHOOLS_FILE})")
+            errors.append(f"{row.where()}: " + _("unknown UAI %(uai)s (not in %(file)s)") % {"uai": uai or "(vide)", "file": SCHOOLS_FILE})
             continue
         if row["email"] and not valid_email(row["email"]):
-            errors.append(f"{row.where()}: invalid email \u00ab {row['email']} \u00bb")
+            errors.append(f"{row.where()}: " + _("invalid email « %(value)s »") % {"value": row["email"]})
         key = (staff_id, uai, role)
         if key in seen_assignments:
-            errors.append(f"{row.where()}: duplicate staff row {staff_id} {uai} {row['role']} (first at line {seen_assignments[key]})")
+            if seen_assignments[key][1] == row.values:
+                city.warnings.append(identical_line_warning(row, seen_assignments[key][0]))
+                continue
+            errors.append(f"{row.where()}: " + _("duplicate staff row %(id)s %(uai)s %(role)s (first at line %(line)d)") % {"id": staff_id, "uai": uai, "role": row["role"], "line": seen_assignments[key][0]})
             continue
-        seen_assignments[key] = row.line
+        seen_assignments[key] = (row.line, row.values)
         member = city.staff.setdefault(staff_id, {
             "line": row.line, "first_name": row["first_name"], "last_name": row["last_name"],
             "email": row["email"].lower(), "assignments": set(), "classes": set(),
@@ -296,18 +346,20 @@ def parse_city(directory: Path) -> City:
             member["assignments"].add((uai, role))
         for label in split_list(row["classes"], r"[|;]"):
             if (uai, label) not in city.classes:
-                errors.append(f"{row.where()}: class \u00ab {label} \u00bb of {uai} is not in {CLASSES_FILE}")
+                errors.append(f"{row.where()}: " + _("class « %(label)s » of %(uai)s is not in %(file)s") % {"label": label, "uai": uai, "file": CLASSES_FILE})
             else:
                 member["classes"].add((uai, label))
 
     for row, uai, label, teacher_ids in class_teachers:
         for staff_id in teacher_ids:
             if staff_id not in city.staff:
-                errors.append(f"{row.where()}: unknown teacher id {staff_id} (not in {STAFF_FILE})")
+                errors.append(f"{row.where()}: " + _("unknown teacher id %(id)s (not in %(file)s)") % {"id": staff_id, "file": STAFF_FILE})
             else:
                 city.staff[staff_id]["classes"].add((uai, label))
     if not city.classes and not errors:
-        errors.append(f"{CLASSES_FILE}: no class")
+        errors.append(f"{CLASSES_FILE}: " + _("no class"))
+    if year and city.year and year != city.year and not errors:
+        errors.append(f"{CLASSES_FILE}: " + _("the classes are of %(file)s, not of %(year)s (--year)") % {"file": city.year, "year": year})
     return city
 
 
@@ -319,6 +371,7 @@ KINDS = ["schools", "classes", "pupils", "enrolments", "guardians", "guardianshi
 class Report:
     counts: dict = field(default_factory=lambda: {k: defaultdict(int) for k in KINDS})
     year: str = ""
+    warnings: list = field(default_factory=list)  # file:line of merged identical lines
     timings: dict = field(default_factory=dict)  # step -> seconds
 
     def add(self, kind, what, n=1):
@@ -353,9 +406,11 @@ def _unique_slug(base, taken):
 
 
 class CityImporter:
-    def __init__(self, directory, *, progress=False):
+    def __init__(self, directory, *, progress=False, year=None, allow_removals=False):
         self.directory = Path(directory)
         self.progress = progress
+        self.year = year
+        self.allow_removals = allow_removals
         self.report = Report()
 
     def _bar(self, iterable, desc, total=None):
@@ -370,11 +425,13 @@ class CityImporter:
             self.report.timings[step] = now - clock
             clock = now
 
-        city = parse_city(self.directory)
+        city = parse_city(self.directory, year=self.year)
         lap("read")
         if city.errors:
             raise ImportFailed(city.errors)
-        self.report.year = city.year
+        self.report.year, self.report.warnings = city.year, city.warnings
+        if not self.allow_removals and (refused := self._emptied_schools(city)):
+            raise ImportFailed(refused)
         with transaction.atomic():
             with roles.deferred_groups():
                 schools = self._schools(city)
@@ -383,11 +440,13 @@ class CityImporter:
             pupils = self._pupils(city)
             self._enrolments(city, pupils, classes)
             lap("pupils")
-            guardians = self._guardians(city)
+            guardians = self._guardians(city, pupils)
             self._guardianships(city, guardians, pupils)
             lap("guardians")
             self._staff(city, schools, classes)
             lap("staff")
+            # ---- End of the import: everything is written (not yet committed). Other apps complete
+            # what was imported here, in the same transaction.
             for hook in hooks.get_hooks("after_city_import"):
                 hook(schools)  # other apps complete new schools (the CLAE space of periscolaire)
             lap("hooks")
@@ -396,6 +455,38 @@ class CityImporter:
             if dry_run:
                 transaction.set_rollback(True)
         return self.report
+
+    # ---------------------------------------------------------------------- removal guard
+    def _emptied_schools(self, city):
+        """Errors for schools whose pupils or guardians file has lost most of the families the school had this
+        year: a truncated or header-only export would otherwise remove every enrolment (``--allow-removals``)."""
+        from django.db.models import Count
+
+        incoming_pupils, incoming_links = defaultdict(int), defaultdict(int)
+        for spec in city.pupils.values():
+            incoming_pupils[spec["uai"]] += 1
+        for spec in city.guardians.values():
+            for pupil_id in spec["pupils"]:
+                incoming_links[city.pupils[pupil_id]["uai"]] += 1
+        uai_by_path = dict(SchoolPage.objects.filter(uai__in=list(city.schools)).values_list("path", "uai"))
+        had_pupils, had_links = defaultdict(int), defaultdict(int)
+        for path, pupils, links in ClassPage.objects.filter(school_year=city.year).annotate(
+            pupils=Count("enrolments", distinct=True), links=Count("enrolments__pupil__guardianships", distinct=True),
+        ).values_list("path", "pupils", "links"):
+            uai = uai_by_path.get(path[: -ClassPage.steplen])
+            if uai:
+                had_pupils[uai] += pupils
+                had_links[uai] += links
+        errors = []
+        for uai in sorted(city.schools):
+            sources = city.sources.get(uai, {})
+            for kind, had, incoming in (("pupils", had_pupils, incoming_pupils), ("guardians", had_links, incoming_links)):
+                if had[uai] and incoming[uai] * 2 < had[uai]:
+                    message = (_("only %(incoming)d pupils for %(uai)s, which had %(had)d this year") if kind == "pupils"
+                               else _("only %(incoming)d child links for %(uai)s, which had %(had)d this year"))
+                    errors.append(f"{sources.get(kind, uai)}:1: " + message % {"incoming": incoming[uai], "uai": uai, "had": had[uai]}
+                                  + _(": refused, the export looks truncated; if these families really left, run again with --allow-removals"))
+        return errors
 
     # ----------------------------------------------------------------------------- pages
     def _schools(self, city):
@@ -506,24 +597,62 @@ class CityImporter:
         self._bulk_update(Enrolment, update, ["class_page"], "enrolments")
         self._delete(Enrolment, gone, "enrolments")
 
-    def _guardians(self, city):
+    def _guardians(self, city, pupils):
         fields = ("first_name", "last_name", "email", "phone")
         existing = {row[1]: row for row in Guardian.objects.values_list("pk", "external_id", *fields).iterator(chunk_size=BATCH)}
+        found = self._guardians_found_again(city, pupils, existing)
         create, update = [], []
         for guardian_id, spec in city.guardians.items():
-            row = existing.get(guardian_id)
+            row = existing.get(guardian_id) or found.get(guardian_id)
             values = tuple(spec[f] for f in fields)
             if row is None:
                 create.append(Guardian(external_id=guardian_id, **dict(zip(fields, values, strict=True))))
-            elif row[2:] != values:
+            elif row[2:] != values or row[1] != guardian_id:
                 update.append(Guardian(pk=row[0], external_id=guardian_id, **dict(zip(fields, values, strict=True))))
             else:
                 self.report.add("guardians", "unchanged")
         self._bulk_create(Guardian, create, "guardians")
-        self._bulk_update(Guardian, update, list(fields), "guardians")
-        if create:
+        self._bulk_update(Guardian, update, ["external_id", *fields], "guardians")
+        if create or found:
             return dict(Guardian.objects.values_list("external_id", "pk").iterator(chunk_size=BATCH))
         return {guardian_id: row[0] for guardian_id, row in existing.items()}
+
+    def _guardians_found_again(self, city, pupils, existing):
+        """Existing records for guardian ids the database does not know: same folded name, already linked to
+        one of the children, and no longer claimed by the file under their old id.
+
+        ONDE gives no guardian id (the derived key changes when a child is added) and clerks used to number
+        rows: without this, a new id would create a second record and leave the activated one without child.
+        Returns {new id: existing row}; the record is re-keyed, keeping its account.
+        """
+        unknown = [gid for gid in city.guardians if gid not in existing]
+        if not unknown or not existing:
+            return {}
+        wanted_pupils = {pupils[pid] for gid in unknown for pid in city.guardians[gid]["pupils"] if pid in pupils}
+        if not wanted_pupils:
+            return {}
+        by_pk = {row[0]: row for gid, row in existing.items() if gid not in city.guardians}
+        linked = defaultdict(set)  # pupil pk -> guardian pks (free records only)
+        wanted = sorted(wanted_pupils)
+        for start in range(0, len(wanted), BATCH):
+            for guardian_pk, pupil_pk in Guardianship.objects.filter(pupil_id__in=wanted[start:start + BATCH]).values_list(
+                "guardian_id", "pupil_id"
+            ):
+                if guardian_pk in by_pk:
+                    linked[pupil_pk].add(guardian_pk)
+        activated = set(Guardian.objects.filter(pk__in=list({g for gs in linked.values() for g in gs}), user__isnull=False)
+                        .values_list("pk", flat=True))
+        found, taken = {}, set()
+        for gid in unknown:
+            spec = city.guardians[gid]
+            name = (fold_name(spec["first_name"]), fold_name(spec["last_name"]))
+            candidates = {g for pid in spec["pupils"] if pid in pupils for g in linked[pupils[pid]]} - taken
+            candidates = [g for g in candidates if (fold_name(by_pk[g][2]), fold_name(by_pk[g][3])) == name]
+            if candidates:
+                best = min(candidates, key=lambda g: (g not in activated, g))  # an activated record first
+                taken.add(best)
+                found[gid] = by_pk[best]
+        return found
 
     def _guardianships(self, city, guardians, pupils):
         """The file is authoritative for the pupils it lists; a pupil who left keeps their family links."""
@@ -624,5 +753,5 @@ def _child_slugs(school_by_path):
             yield parent, slug
 
 
-def import_city(directory, *, dry_run=False, progress=False) -> Report:
-    return CityImporter(directory, progress=progress).run(dry_run=dry_run)
+def import_city(directory, *, dry_run=False, progress=False, year=None, allow_removals=False) -> Report:
+    return CityImporter(directory, progress=progress, year=year, allow_removals=allow_removals).run(dry_run=dry_run)

@@ -121,14 +121,14 @@ def _add_line(path, line):
 
 
 BAD_ROWS = {
-    "unknown UAI": ("eleves.csv", "ELV9999999;Durand;Léa;01/02/2019;0999999Z;CP;Oui", "unknown UAI 0999999Z"),
-    "duplicate id": ("eleves.csv", None, "duplicate pupil id"),
-    "bad date": ("eleves.csv", "ELV9999999;Durand;Léa;31/02/2019;{uai};{label};Oui", "is not a date"),
-    "class not in classes file": ("eleves.csv", "ELV9999999;Durand;Léa;01/02/2019;{uai};CM2 Z;Oui", "is not in classes.csv"),
-    "unknown pupil of a guardian": ("responsables.csv", "RL9999999;Durand;Anne;;;Mère;ELV9999998", "unknown pupil id"),
-    "unknown teacher": ("classes.csv", "{uai};CM2 Z;CM2;{year};AG999999", "unknown teacher id"),
-    "bad email": ("responsables.csv", "RL9999999;Durand;Anne;anne@@exemple;;Mère;{pupil}", "invalid email"),
-    "unknown role": ("personnels.csv", "AG999999;Durand;Anne;;{uai};Cuisinière;", "unknown role"),
+    "unknown UAI": ("eleves.csv", "ELV9999999;Durand;Léa;01/02/2019;0999999Z;CP;Oui", "UAI inconnu 0999999Z"),
+    "duplicate id with other values": ("eleves.csv", "{pupil};Autre;Zoé;01/02/2019;{uai};{label};Oui", "en double (déjà ligne 2)"),
+    "bad date": ("eleves.csv", "ELV9999999;Durand;Léa;31/02/2019;{uai};{label};Oui", "n'est pas une date"),
+    "class not in classes file": ("eleves.csv", "ELV9999999;Durand;Léa;01/02/2019;{uai};CM2 Z;Oui", "n'est pas dans classes.csv"),
+    "unknown pupil of a guardian": ("responsables.csv", "RL9999999;Durand;Anne;;;Mère;ELV9999998", "identifiant d'élève inconnu"),
+    "unknown teacher": ("classes.csv", "{uai};CM2 Z;CM2;{year};AG999999", "identifiant d'enseignant inconnu"),
+    "bad email": ("responsables.csv", "RL9999999;Durand;Anne;anne@@exemple;;Mère;{pupil}", "courriel invalide"),
+    "unknown role": ("personnels.csv", "AG999999;Durand;Anne;;{uai};Cuisinière;", "fonction inconnue"),
 }
 
 
@@ -158,7 +158,7 @@ def test_a_missing_column_is_reported_on_the_header_line(city_dir):
     write_csv(city_dir / "eleves.csv", [";".join(c.split(";")[:3] + c.split(";")[4:]) for c in lines])
     with pytest.raises(ImportFailed) as failure:
         import_city(city_dir)
-    assert failure.value.errors == ["eleves.csv:1: missing column « Date de naissance »"]
+    assert failure.value.errors == ["eleves.csv:1: colonne « Date de naissance » manquante"]
     assert snapshot() == (0, 0, 0, 0, 0, 0, 0, 0)
 
 
@@ -167,7 +167,7 @@ def test_all_errors_are_listed_and_the_command_fails(city_dir, capsys):
     with pytest.raises(CommandError, match="3 error"):
         call_command("import_city", str(city_dir))
     err = capsys.readouterr().err
-    assert "not a date" in err and "unknown UAI" in err and "photo authorisation" in err
+    assert "n'est pas une date" in err and "UAI inconnu" in err and "autorisation photo" in err
 
 
 def test_imported_pages_form_a_valid_tree_and_are_served_searched_and_edited(city_dir, client):
@@ -200,3 +200,53 @@ def test_reimport_costs_a_fixed_number_of_queries_whatever_the_number_of_pupils(
     import_city(city_dir)
     with django_assert_max_num_queries(40):
         assert not import_city(city_dir).changed
+
+
+def test_guardian_rows_renumbered_and_reordered_keep_every_record_and_the_activated_parent(city_dir):
+    """Clerks numbered guardian rows by hand: reordered rows got other ids. Records are found again by name and child."""
+    import_city(city_dir)
+    activated = Guardian.objects.order_by("pk")[3]
+    children = set(activated.guardianships.values_list("pupil_id", flat=True))
+    activated.user = User.objects.create_user("parent@example.org")
+    activated.save()
+    before = snapshot()
+    lines = read_csv(city_dir / "responsables.csv")
+    rows = [line.split(";") for line in lines[1:]][::-1]
+    for n, row in enumerate(rows):
+        row[0] = f"RX{n:07d}"
+    write_csv(city_dir / "responsables.csv", [lines[0], *(";".join(row) for row in rows)])
+
+    report = import_city(city_dir)
+
+    assert report.counts["guardians"]["created"] == 0 and report.counts["guardianships"]["created"] == 0
+    assert snapshot() == before
+    activated.refresh_from_db()
+    assert activated.external_id.startswith("RX") and activated.user.username == "parent@example.org"
+    assert set(activated.guardianships.values_list("pupil_id", flat=True)) == children
+    assert not import_city(city_dir).changed
+
+
+@pytest.mark.parametrize("value, message", [
+    ("Lé\x00a", "eleves.csv:{line}: caractère de contrôle (comme NUL) dans « Prénom » : exportez à nouveau le fichier"),
+    ("L" * 101, "eleves.csv:{line}: « Prénom » dépasse 100 caractères (101)"),
+])
+def test_control_characters_and_values_too_long_are_file_line_errors(city_dir, value, message):
+    number = _add_line(city_dir / "eleves.csv", "ELV9999999;Durand;{};01/02/2019;{};{};Oui".format(
+        value, *read_csv(city_dir / "eleves.csv")[1].split(";")[4:6]))
+    with pytest.raises(ImportFailed) as failure:
+        import_city(city_dir)
+    assert message.format(line=number) in failure.value.errors
+    assert snapshot() == (0, 0, 0, 0, 0, 0, 0, 0)
+
+
+def test_a_header_only_pupils_file_is_refused_for_schools_that_had_pupils(city_dir):
+    import_city(city_dir)
+    before = snapshot()
+    write_csv(city_dir / "eleves.csv", read_csv(city_dir / "eleves.csv")[:1])
+    write_csv(city_dir / "responsables.csv", read_csv(city_dir / "responsables.csv")[:1])
+    with pytest.raises(ImportFailed) as failure:
+        import_city(city_dir)
+    assert len(failure.value.errors) == 6
+    assert failure.value.errors[0].startswith("eleves.csv:1: seulement 0 élèves pour 0310001A, qui en avait ")
+    assert snapshot() == before
+    assert import_city(city_dir, allow_removals=True).counts["enrolments"]["removed"] == 150

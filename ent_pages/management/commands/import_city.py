@@ -8,23 +8,34 @@ from ent_pages.registry.importer import ImportFailed, import_city
 
 class Command(BaseCommand):
     help = (
-        "Import the city's registry files (docs/import-format.md): schools, classes, pupils, enrolments, "
-        "guardians and staff. Idempotent; all or nothing."
+        "Import the city's registry (docs/import-format.md): Préau's five files, or ecoles.csv and one folder "
+        "of ONDE extractions per school (named by its UAI). Schools, classes, pupils, enrolments, guardians and "
+        "staff. Idempotent; all or nothing."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("directory")
         parser.add_argument("--dry-run", action="store_true", help="Report what would change and write nothing.")
+        parser.add_argument("--year", help="School year of ONDE extractions (default: the current one), e.g. 2026-2027.")
+        parser.add_argument(
+            "--allow-removals", action="store_true",
+            help="Accept a school's pupils or guardians file that has lost most of its families (refused by default).",
+        )
 
     def handle(self, *args, **options):
         started = time.perf_counter()
         progress = options["verbosity"] >= 1 and sys.stderr.isatty()
         try:
-            report = import_city(options["directory"], dry_run=options["dry_run"], progress=progress)
+            report = import_city(
+                options["directory"], dry_run=options["dry_run"], progress=progress, year=options["year"],
+                allow_removals=options["allow_removals"],
+            )
         except ImportFailed as failure:
             for error in failure.errors:
                 self.stderr.write(error)
             raise CommandError(f"{len(failure.errors)} error(s): nothing was imported.") from None
+        for warning in report.warnings:
+            self.stderr.write(self.style.WARNING(warning))
         for line in report.lines():
             self.stdout.write(line)
         if options["verbosity"] >= 2:
