@@ -8,3 +8,4 @@ class EntPagesConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (keeps role groups in sync with pages and assignments)
+        from .media import signals as media_signals  # noqa: F401  (cleans Wagtail's pending uploads)

@@ -12,18 +12,24 @@ form field refuses bad files earlier with its own messages.
 
 from __future__ import annotations
 
+import datetime
 import io
 import logging
 import os
+import struct
+import zlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from wagtail.images.models import Filter
 from wagtail.utils.file import hash_filelike
+
+from .formats import ACCEPTED_FORMATS_TEXT
 
 try:  # pillow-heif comes with Wagtail (Willow's HEIC/AVIF support)
     from pillow_heif import register_heif_opener
@@ -55,6 +61,8 @@ RENDITION_SPECS = (
 #: Formats kept as they are (re-encoded without metadata); everything else becomes JPEG.
 _KEEP_FORMATS = {"PNG": ("PNG", "png"), "WEBP": ("WEBP", "webp"), "GIF": ("PNG", "png")}
 _JPEG_QUALITY = 85
+#: Pillow's names for the accepted formats (MPO: a JPEG with a second picture, as some phones write).
+_ACCEPTED_DECODERS = {"JPEG", "MPO", "PNG", "GIF", "WEBP", "HEIF", "AVIF"}
 
 
 def max_long_side():
@@ -70,8 +78,13 @@ def max_bytes():
 
 
 def clean_image_bytes(data: bytes | io.IOBase, name: str) -> ContentFile:
-    """Return the cleaned image as a named ContentFile, or raise ValidationError (nothing stored)."""
+    """Return the cleaned image as a named ContentFile, or raise ValidationError (nothing stored).
+
+    The returned file carries ``image_size``, ``preau_cleaned`` and ``upload_notes`` (what the
+    uploader should be told although the file was accepted, e.g. an animation kept as its first frame).
+    """
     stream = io.BytesIO(data) if isinstance(data, bytes) else data
+    stream.seek(0)
     size = _stream_size(stream)
     if size > max_bytes():
         raise ValidationError(
@@ -79,21 +92,28 @@ def clean_image_bytes(data: bytes | io.IOBase, name: str) -> ContentFile:
             % {"size": filesizeformat(size), "max": filesizeformat(max_bytes())},
             code="file_too_large",
         )
+    head = stream.read(64)
+    stream.seek(0)
     try:
-        with Image.open(stream) as opened:
-            width, height = opened.size
-            if width * height > max_pixels():
-                raise ValidationError(
-                    _("This image has too many pixels (%(width)s × %(height)s). The maximum is %(max)s million pixels.")
-                    % {"width": width, "height": height, "max": max_pixels() // 1_000_000},
-                    code="file_too_many_pixels",
-                )
-            source_format = opened.format or ""
+        opened = Image.open(stream)
+    except Image.DecompressionBombError:
+        raise _too_many_pixels(None) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise _unreadable(head, stream, size, exc, header=True) from exc
+    with opened:
+        width, height = opened.size
+        if width * height > max_pixels():
+            raise _too_many_pixels((width, height))
+        source_format = opened.format or ""
+        if source_format not in _ACCEPTED_DECODERS:  # e.g. a PSD or a TIFF renamed .jpg
+            raise ValidationError(not_accepted_message(), code="invalid_image")
+        animated = bool(getattr(opened, "is_animated", False))
+        try:
             image = _decoded(opened)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise ValidationError(
-            _("This file is not an image that Préau can read (JPEG, PNG, HEIC, WebP, GIF)."), code="invalid_image"
-        ) from exc
+        except Image.DecompressionBombError:
+            raise _too_many_pixels((width, height)) from None
+        except (OSError, SyntaxError, ValueError, EOFError, zlib.error) as exc:
+            raise _unreadable(head, stream, size, exc, header=False) from exc
 
     target_format, extension = _KEEP_FORMATS.get(source_format, ("JPEG", "jpg"))
     out = io.BytesIO()
@@ -110,7 +130,105 @@ def clean_image_bytes(data: bytes | io.IOBase, name: str) -> ContentFile:
     cleaned = ContentFile(out.getvalue(), name=f"{stem}.{extension}")
     cleaned.image_size = image.size
     cleaned.preau_cleaned = True
+    cleaned.upload_notes = [first_frame_note(name)] if animated else []
     return cleaned
+
+
+def accepted_formats_text():
+    """The formats named to uploaders (``ent_pages.media.formats``): one list on every path."""
+    return ACCEPTED_FORMATS_TEXT
+
+
+def not_accepted_message(name=None):
+    """A file whose extension or content is not an accepted image format."""
+    if name:
+        return _("“%(name)s” is not an image in a format Préau accepts (%(formats)s).") % {
+            "name": os.path.basename(name), "formats": ACCEPTED_FORMATS_TEXT}
+    return _("This file is not an image in a format Préau accepts (%(formats)s).") % {"formats": ACCEPTED_FORMATS_TEXT}
+
+
+def first_frame_note(name):
+    """Told to the uploader of an animated GIF, WebP or PNG: only the first image is kept."""
+    return _("“%(name)s” is an animation: Préau keeps only its first image, as a still photo.") % {
+        "name": os.path.basename(name)}
+
+
+def _too_many_pixels(size):
+    if size is None:
+        message = _("This image has too many pixels. The maximum is %(max)s million pixels.") % {
+            "max": max_pixels() // 1_000_000}
+    else:
+        message = _(
+            "This image has too many pixels (%(width)s × %(height)s). The maximum is %(max)s million pixels."
+        ) % {"width": size[0], "height": size[1], "max": max_pixels() // 1_000_000}
+    return ValidationError(message, code="file_too_many_pixels")
+
+
+#: File signatures of the accepted formats: a file that starts like one of them is a damaged image,
+#: not "something else".
+_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a")
+_ISO_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis")
+
+
+def _looks_like_accepted_image(head):
+    if head.startswith(_SIGNATURES):
+        return True
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return True
+    return head[4:8] == b"ftyp" and head[8:12] in _ISO_BRANDS
+
+
+def _cut_short(head, stream, size, exc):
+    """Whether the file stops before its end (an interrupted transfer), rather than being damaged."""
+    if "truncated" in str(exc).lower():
+        return True
+    stream.seek(0)
+    data = stream.read()
+    stream.seek(0)
+    if head.startswith(b"\xff\xd8"):  # no end-of-image marker (an EXIF thumbnail has its own: look at the end)
+        return not data.rstrip(b"\x00").endswith(b"\xff\xd9")
+    if head.startswith(b"\x89PNG"):
+        return b"IEND" not in data[-64:]
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return not data.rstrip(b"\x00").endswith(b";")
+    if head[:4] == b"RIFF":
+        return size < 8 + struct.unpack("<I", head[4:8])[0]
+    if head[4:8] == b"ftyp":  # ISO boxes: a box longer than what is left means the end is missing
+        offset = 0
+        while offset + 8 <= size:
+            if not data[offset + 4:offset + 8].isalnum():  # not a box type: damaged, not cut short
+                return False
+            box = struct.unpack(">I", data[offset:offset + 4])[0]
+            if box == 1 and offset + 16 <= size:
+                box = struct.unpack(">Q", data[offset + 8:offset + 16])[0]
+            if box < 8:  # 0: "up to the end of the file"; 2-7: damaged
+                return False
+            offset += box
+        return offset > size
+    return False
+
+
+def _unreadable(head, stream, size, exc, *, header):
+    """The ValidationError that says what is wrong with a file Pillow could not read."""
+    if not _looks_like_accepted_image(head):
+        return ValidationError(not_accepted_message(), code="invalid_image")
+    if _cut_short(head, stream, size, exc):
+        return ValidationError(
+            _("This image is incomplete: the file stops before its end (a transfer or a copy was interrupted). "
+              "Send the photo again from the device that took it."),
+            code="image_truncated",
+        )
+    if header:
+        return ValidationError(
+            _("The header of this image (the start of the file, which gives its format and size) is damaged: "
+              "it cannot be read. Send the photo again from the device that took it."),
+            code="image_header_damaged",
+        )
+    return ValidationError(
+        _("This image is damaged: its picture data cannot be decoded. Send the photo again from the device that "
+          "took it."),
+        code="image_data_damaged",
+    )
 
 
 def create_image(*, title, collection, data, name, user=None, **fields):
@@ -173,17 +291,6 @@ def header_size(file) -> tuple[int, int]:
         file.seek(position)
 
 
-def header_pixels(file) -> int:
-    """Pixels of all frames, from headers only: what a decoder would have to allocate."""
-    position = file.tell()
-    try:
-        with Image.open(file) as image:
-            width, height = image.size
-            return width * height * getattr(image, "n_frames", 1)
-    finally:
-        file.seek(position)
-
-
 def clean_pending_image(image) -> bool:
     """Clean the file of a PrivateImage about to be saved, when it is new or was replaced.
 
@@ -215,6 +322,7 @@ def clean_pending_image(image) -> bool:
 
 
 def _record_cleaned(image, cleaned):
+    image.upload_notes = list(getattr(cleaned, "upload_notes", []))
     image.width, image.height = cleaned.image_size
     image.file_size = cleaned.size
     cleaned.seek(0)
@@ -242,3 +350,34 @@ def pregenerate_renditions(image):
             image.get_rendition_model().objects.bulk_create(thumbnails, ignore_conflicts=True)
     except Exception:  # a rendition failure must not lose the upload; it is retried on first view
         logger.exception("Could not pre-generate renditions for image %s", image.pk)
+
+
+#: Wagtail's "finish later" copies of uploads older than this are abandoned.
+ABANDONED_UPLOAD_AGE = datetime.timedelta(hours=24)
+
+
+def abandoned_uploads(now=None):
+    """Wagtail's pending uploads (``UploadedFile``, kept while an upload's form is incomplete) left
+    for more than ``ABANDONED_UPLOAD_AGE``: [(upload, bytes)]. The model has no date: the file's is used."""
+    from wagtail.models import UploadedFile
+
+    cutoff = (now or timezone.now()) - ABANDONED_UPLOAD_AGE
+    found = []
+    for upload in UploadedFile.objects.order_by("pk"):
+        name, storage = upload.file.name, upload.file.storage
+        try:
+            modified, size = storage.get_modified_time(name), storage.size(name)
+        except (OSError, NotImplementedError, ValueError):  # no file left: the row alone is abandoned
+            modified, size = None, 0
+        if modified is None or modified <= cutoff:
+            found.append((upload, size))
+    return found
+
+
+def delete_abandoned_uploads(found):
+    """Delete the files and rows listed by ``abandoned_uploads``: (count, bytes)."""
+    for upload, _size in found:
+        if upload.file.name:
+            upload.file.storage.delete(upload.file.name)
+        upload.delete()
+    return len(found), sum(size for _upload, size in found)
