@@ -29,6 +29,13 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from wagtail.images.models import Filter
 from wagtail.utils.file import hash_filelike
 
+try:  # pragma: no cover - pyvips-binary ships libvips; without it every format goes through Pillow
+    import pyvips
+
+    pyvips.cache_set_max(0)  # one pass per upload: nothing worth caching, memory returned at once
+except (ImportError, OSError):
+    pyvips = None
+
 from .formats import ACCEPTED_FORMATS_TEXT
 
 try:  # pillow-heif comes with Wagtail (Willow's HEIC/AVIF support)
@@ -61,6 +68,12 @@ RENDITION_SPECS = (
 #: Formats kept as they are (re-encoded without metadata); everything else becomes JPEG.
 _KEEP_FORMATS = {"PNG": ("PNG", "png"), "WEBP": ("WEBP", "webp"), "GIF": ("PNG", "png")}
 _JPEG_QUALITY = 85
+#: Decoded by libvips (pyvips with its binary wheel, no system library): phone photos.
+_VIPS_FORMATS = {"JPEG", "MPO"}
+#: The long side of the large rendition, made from the cleaned pixels in memory; and the quality
+#: of that intermediate source (high, since Wagtail encodes the rendition from it again).
+_LARGE_SIDE = int(LARGE_SPEC.rsplit("x", 1)[1])
+_SOURCE_QUALITY = 92
 #: Pillow's names for the accepted formats (MPO: a JPEG with a second picture, as some phones write).
 _ACCEPTED_DECODERS = {"JPEG", "MPO", "PNG", "GIF", "WEBP", "HEIF", "AVIF"}
 
@@ -107,13 +120,20 @@ def clean_image_bytes(data: bytes | io.IOBase, name: str) -> ContentFile:
         source_format = opened.format or ""
         if source_format not in _ACCEPTED_DECODERS:  # e.g. a PSD or a TIFF renamed .jpg
             raise ValidationError(not_accepted_message(), code="invalid_image")
-        animated = bool(getattr(opened, "is_animated", False))
-        try:
-            image = _decoded(opened)
-        except Image.DecompressionBombError:
-            raise _too_many_pixels((width, height)) from None
-        except (OSError, SyntaxError, ValueError, EOFError, zlib.error) as exc:
-            raise _unreadable(head, stream, size, exc, header=False) from exc
+        if source_format in _VIPS_FORMATS and pyvips is not None:
+            image = None
+        else:
+            animated = bool(getattr(opened, "is_animated", False))
+            try:
+                image = _decoded(opened)
+            except Image.DecompressionBombError:
+                raise _too_many_pixels((width, height)) from None
+            except (OSError, SyntaxError, ValueError, EOFError, zlib.error) as exc:
+                raise _unreadable(head, stream, size, exc, header=False) from exc
+    stem = os.path.splitext(os.path.basename(name))[0] or "image"
+    if image is None:
+        stream.seek(0)
+        return _clean_with_vips(stream.read(), stem, head, stream, size)
 
     target_format, extension = _KEEP_FORMATS.get(source_format, ("JPEG", "jpg"))
     out = io.BytesIO()
@@ -126,11 +146,38 @@ def clean_image_bytes(data: bytes | io.IOBase, name: str) -> ContentFile:
         image.save(out, "WEBP", quality=_JPEG_QUALITY, icc_profile=image.info.get("icc_profile"))
     else:
         image.save(out, "PNG", icc_profile=image.info.get("icc_profile"))
-    stem = os.path.splitext(os.path.basename(name))[0] or "image"
     cleaned = ContentFile(out.getvalue(), name=f"{stem}.{extension}")
     cleaned.image_size = image.size
     cleaned.preau_cleaned = True
     cleaned.upload_notes = [first_frame_note(name)] if animated else []
+    return cleaned
+
+
+def _clean_with_vips(raw, stem, head, stream, size):
+    """A phone photo (JPEG) cleaned by libvips: about half of Pillow's CPU for the same result.
+
+    Decoded at 1/2, 1/4 or 1/8 scale when the photo is at least twice the limit (libjpeg's
+    shrink-on-load), turned by its EXIF orientation, resampled once (Lanczos) to the long-side limit,
+    encoded without any metadata but its colour profile. The large rendition's source is made
+    from the same decoded pixels (``rendition_sources``), so that no rendition decodes the original
+    again. A file cut short or with broken data fails here, before anything is stored.
+    """
+    limit = max_long_side()
+    try:
+        image = pyvips.Image.thumbnail_buffer(raw, limit, height=limit, size="down", option_string="fail_on=truncated")
+        if image.interpretation not in ("srgb", "b-w"):
+            image = image.colourspace("srgb")
+        image = image.copy_memory()  # decode now, once: an error surfaces here
+        data = image.jpegsave_buffer(Q=_JPEG_QUALITY, keep="icc")
+        large = image.thumbnail_image(_LARGE_SIDE, height=_LARGE_SIDE, size="down")
+        large_source = large.jpegsave_buffer(Q=_SOURCE_QUALITY, keep="none")
+    except pyvips.Error as exc:
+        raise _unreadable(head, stream, size, exc, header=False) from exc
+    cleaned = ContentFile(data, name=f"{stem}.jpg")
+    cleaned.image_size = (image.width, image.height)
+    cleaned.preau_cleaned = True
+    cleaned.upload_notes = []
+    cleaned.rendition_sources = {LARGE_SPEC: large_source}
     return cleaned
 
 
@@ -323,6 +370,10 @@ def clean_pending_image(image) -> bool:
 
 def _record_cleaned(image, cleaned):
     image.upload_notes = list(getattr(cleaned, "upload_notes", []))
+    cleaned.seek(0)
+    # What pregenerate_renditions draws from, already in memory: the cleaned bytes, and the large
+    # rendition's source when the cleaning made it.
+    image._rendition_sources = {"original": cleaned.read(), **getattr(cleaned, "rendition_sources", {})}
     image.width, image.height = cleaned.image_size
     image.file_size = cleaned.size
     cleaned.seek(0)
@@ -334,22 +385,51 @@ def _record_cleaned(image, cleaned):
 
 
 def pregenerate_renditions(image):
-    """Generate the renditions the templates use, so that nobody waits on first view."""
+    """Generate the renditions the templates use, so that nobody waits on first view.
+
+    Without a focal point, each is drawn from the smallest source that holds its pixels: the
+    "original" rendition is the cleaned file itself (same format and quality: no need to decode
+    and encode it again), the large one from the source the cleaning made in memory (or from the
+    original), the thumbnails from the large one.
+    """
     try:
         if image.has_focal_point():  # crops depend on the focal point, in original coordinates
             image.get_renditions(*RENDITION_SPECS)
             return
-        others = [spec for spec in RENDITION_SPECS if spec not in THUMBNAIL_SPECS]
-        large = image.get_renditions(*others)[LARGE_SPEC]
-        existing = set(image.renditions.filter(filter_spec__in=THUMBNAIL_SPECS).values_list("filter_spec", flat=True))
-        missing = [Filter(spec=spec) for spec in THUMBNAIL_SPECS if spec not in existing]
-        if missing:
-            with large.open_file() as f:
-                source = f.read()
-            thumbnails = [image.generate_rendition_instance(spec, io.BytesIO(source)) for spec in missing]
-            image.get_rendition_model().objects.bulk_create(thumbnails, ignore_conflicts=True)
+        sources = getattr(image, "_rendition_sources", None) or {}
+        original = sources.get("original")
+        if original is None:
+            with image.open_file() as f:
+                original = f.read()
+        existing = set(image.renditions.filter(filter_spec__in=RENDITION_SPECS).values_list("filter_spec", flat=True))
+        renditions = []
+        if "original" not in existing:
+            renditions.append(_rendition_from_bytes(image, "original", original))
+        large = image.generate_rendition_instance(Filter(spec=LARGE_SPEC), io.BytesIO(sources.get(LARGE_SPEC, original)))
+        if LARGE_SPEC not in existing:
+            renditions.append(large)
+        large.file.seek(0)
+        large_bytes = large.file.read()
+        large.file.seek(0)
+        for spec in THUMBNAIL_SPECS:
+            if spec not in existing:
+                renditions.append(image.generate_rendition_instance(Filter(spec=spec), io.BytesIO(large_bytes)))
+        image.get_rendition_model().objects.bulk_create(renditions, ignore_conflicts=True)
     except Exception:  # a rendition failure must not lose the upload; it is retried on first view
         logger.exception("Could not pre-generate renditions for image %s", image.pk)
+
+
+def _rendition_from_bytes(image, spec, data):
+    """A rendition whose file is `data` as it is, named as Wagtail names its renditions."""
+    filter_ = Filter(spec=spec)
+    cache_key = filter_.get_cache_key(image)
+    stem, extension = os.path.splitext(os.path.basename(image.file.name))
+    output_extension = f"{cache_key}.{spec}{extension}" if cache_key else f"{spec}{extension}"
+    name = f"{stem[: 59 - len(output_extension)]}.{output_extension}"
+    return image.get_rendition_model()(
+        image=image, filter_spec=spec, focal_point_key=cache_key, file=ContentFile(data, name=name),
+        width=image.width, height=image.height,
+    )
 
 
 #: Wagtail's "finish later" copies of uploads older than this are abandoned.
