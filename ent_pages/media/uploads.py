@@ -70,10 +70,6 @@ _KEEP_FORMATS = {"PNG": ("PNG", "png"), "WEBP": ("WEBP", "webp"), "GIF": ("PNG",
 _JPEG_QUALITY = 85
 #: Decoded by libvips (pyvips with its binary wheel, no system library): phone photos.
 _VIPS_FORMATS = {"JPEG", "MPO"}
-#: The long side of the large rendition, made from the cleaned pixels in memory; and the quality
-#: of that intermediate source (high, since Wagtail encodes the rendition from it again).
-_LARGE_SIDE = int(LARGE_SPEC.rsplit("x", 1)[1])
-_SOURCE_QUALITY = 92
 #: Pillow's names for the accepted formats (MPO: a JPEG with a second picture, as some phones write).
 _ACCEPTED_DECODERS = {"JPEG", "MPO", "PNG", "GIF", "WEBP", "HEIF", "AVIF"}
 
@@ -133,7 +129,7 @@ def clean_image_bytes(data: bytes | io.IOBase, name: str) -> ContentFile:
     stem = os.path.splitext(os.path.basename(name))[0] or "image"
     if image is None:
         stream.seek(0)
-        return _clean_with_vips(stream.read(), stem, head, stream, size)
+        return _clean_with_vips(stream.read(), (width, height), stem, head, stream, size)
 
     target_format, extension = _KEEP_FORMATS.get(source_format, ("JPEG", "jpg"))
     out = io.BytesIO()
@@ -153,32 +149,48 @@ def clean_image_bytes(data: bytes | io.IOBase, name: str) -> ContentFile:
     return cleaned
 
 
-def _clean_with_vips(raw, stem, head, stream, size):
+def _clean_with_vips(raw, header_size, stem, head, stream, size):
     """A phone photo (JPEG) cleaned by libvips: about half of Pillow's CPU for the same result.
 
     Decoded at 1/2, 1/4 or 1/8 scale when the photo is at least twice the limit (libjpeg's
     shrink-on-load), turned by its EXIF orientation, resampled once (Lanczos) to the long-side limit,
-    encoded without any metadata but its colour profile. The large rendition's source is made
-    from the same decoded pixels (``rendition_sources``), so that no rendition decodes the original
-    again. A file cut short or with broken data fails here, before anything is stored.
+    encoded without any metadata but its colour profile. The renditions are made from the same
+    decoded pixels (``vips_image``), so that none decodes the original again. A file cut short or
+    with broken data fails here, before anything is stored.
     """
     limit = max_long_side()
     try:
-        image = pyvips.Image.thumbnail_buffer(raw, limit, height=limit, size="down", option_string="fail_on=truncated")
+        shrink = 1
+        while shrink < 8 and max(header_size) // (shrink * 2) >= limit:  # the long side: rotation aside
+            shrink *= 2
+        image = pyvips.Image.new_from_buffer(raw, "", shrink=shrink, fail_on="truncated")
+        if max(image.width, image.height) > limit:  # resample before turning: fewer pixels to move
+            image = _vips_resized(image, *_fitted((image.width, image.height), limit))
+        image = image.autorot()
         if image.interpretation not in ("srgb", "b-w"):
             image = image.colourspace("srgb")
         image = image.copy_memory()  # decode now, once: an error surfaces here
         data = image.jpegsave_buffer(Q=_JPEG_QUALITY, keep="icc")
-        large = image.thumbnail_image(_LARGE_SIDE, height=_LARGE_SIDE, size="down")
-        large_source = large.jpegsave_buffer(Q=_SOURCE_QUALITY, keep="none")
     except pyvips.Error as exc:
         raise _unreadable(head, stream, size, exc, header=False) from exc
     cleaned = ContentFile(data, name=f"{stem}.jpg")
     cleaned.image_size = (image.width, image.height)
     cleaned.preau_cleaned = True
     cleaned.upload_notes = []
-    cleaned.rendition_sources = {LARGE_SPEC: large_source}
+    cleaned.vips_image = image  # the renditions are made from these pixels (pregenerate_renditions)
     return cleaned
+
+
+def _fitted(size, limit):
+    """(width, height) of `size` scaled down so that its long side is `limit`."""
+    width, height = size
+    scale = limit / max(width, height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _vips_resized(image, width, height):
+    """`image` resampled (Lanczos) to exactly width × height."""
+    return image.resize(width / image.width, vscale=height / image.height)
 
 
 def accepted_formats_text():
@@ -373,7 +385,8 @@ def _record_cleaned(image, cleaned):
     cleaned.seek(0)
     # What pregenerate_renditions draws from, already in memory: the cleaned bytes, and the large
     # rendition's source when the cleaning made it.
-    image._rendition_sources = {"original": cleaned.read(), **getattr(cleaned, "rendition_sources", {})}
+    image._rendition_sources = {"original": cleaned.read()}
+    image._vips_source = getattr(cleaned, "vips_image", None)
     image.width, image.height = cleaned.image_size
     image.file_size = cleaned.size
     cleaned.seek(0)
@@ -396,16 +409,21 @@ def pregenerate_renditions(image):
         if image.has_focal_point():  # crops depend on the focal point, in original coordinates
             image.get_renditions(*RENDITION_SPECS)
             return
+        existing = set(image.renditions.filter(filter_spec__in=RENDITION_SPECS).values_list("filter_spec", flat=True))
+        vips_source = getattr(image, "_vips_source", None)
+        if vips_source is not None:
+            renditions = _vips_renditions(image, vips_source, existing)
+            image.get_rendition_model().objects.bulk_create(renditions, ignore_conflicts=True)
+            return
         sources = getattr(image, "_rendition_sources", None) or {}
         original = sources.get("original")
         if original is None:
             with image.open_file() as f:
                 original = f.read()
-        existing = set(image.renditions.filter(filter_spec__in=RENDITION_SPECS).values_list("filter_spec", flat=True))
         renditions = []
         if "original" not in existing:
             renditions.append(_rendition_from_bytes(image, "original", original))
-        large = image.generate_rendition_instance(Filter(spec=LARGE_SPEC), io.BytesIO(sources.get(LARGE_SPEC, original)))
+        large = image.generate_rendition_instance(Filter(spec=LARGE_SPEC), io.BytesIO(original))
         if LARGE_SPEC not in existing:
             renditions.append(large)
         large.file.seek(0)
@@ -419,16 +437,47 @@ def pregenerate_renditions(image):
         logger.exception("Could not pre-generate renditions for image %s", image.pk)
 
 
-def _rendition_from_bytes(image, spec, data):
-    """A rendition whose file is `data` as it is, named as Wagtail names its renditions."""
+def _vips_renditions(image, source, existing):
+    """The renditions of a photo cleaned by libvips, made from its pixels in memory.
+
+    Each has the geometry Wagtail computes for its spec (``Filter.get_transform``: crop rectangle
+    and size) and Wagtail's JPEG encoding (``WAGTAILIMAGES_JPEG_QUALITY``, progressive, optimised);
+    thumbnails are drawn from the large rendition's pixels rather than from the original.
+    """
+    quality = getattr(settings, "WAGTAILIMAGES_JPEG_QUALITY", 76)
+    renditions, large = [], None
+    for spec in RENDITION_SPECS:
+        transform = Filter(spec=spec).get_transform(image, (source.width, source.height))
+        base, scale = source, 1.0
+        if large is not None and spec in THUMBNAIL_SPECS:  # the large rendition is the whole picture, smaller
+            base, scale = large, large.width / source.width
+        left, top, right, bottom = (round(v * scale) for v in transform.get_rect())
+        width, height = transform.size
+        pixels = base.crop(left, top, right - left, bottom - top) if (right - left, bottom - top) != (base.width, base.height) else base
+        if (pixels.width, pixels.height) != (width, height):
+            pixels = _vips_resized(pixels, width, height).copy_memory()
+        if spec == LARGE_SPEC:
+            large = pixels
+        if spec not in existing:
+            # Baseline with optimised Huffman tables: Wagtail's size for half its CPU (progressive
+            # encoding costs as much again and, on phones, shows little).
+            data = pixels.jpegsave_buffer(Q=quality, optimize_coding=True, keep="icc")
+            renditions.append(_rendition_from_bytes(image, spec, data, (width, height), ".jpg"))
+    return renditions
+
+
+def _rendition_from_bytes(image, spec, data, size=None, extension=None):
+    """A rendition whose file is `data`, named as Wagtail names its renditions."""
     filter_ = Filter(spec=spec)
     cache_key = filter_.get_cache_key(image)
-    stem, extension = os.path.splitext(os.path.basename(image.file.name))
+    stem, stored_extension = os.path.splitext(os.path.basename(image.file.name))
+    extension = extension or stored_extension
     output_extension = f"{cache_key}.{spec}{extension}" if cache_key else f"{spec}{extension}"
     name = f"{stem[: 59 - len(output_extension)]}.{output_extension}"
+    width, height = size or (image.width, image.height)
     return image.get_rendition_model()(
         image=image, filter_spec=spec, focal_point_key=cache_key, file=ContentFile(data, name=name),
-        width=image.width, height=image.height,
+        width=width, height=height,
     )
 
 
