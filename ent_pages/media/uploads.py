@@ -435,6 +435,9 @@ def pregenerate_renditions(image):
         image.get_rendition_model().objects.bulk_create(renditions, ignore_conflicts=True)
     except Exception:  # a rendition failure must not lose the upload; it is retried on first view
         logger.exception("Could not pre-generate renditions for image %s", image.pk)
+    finally:  # pixels and bytes in memory: let them go (and keep the image picklable for caches)
+        image.__dict__.pop("_vips_source", None)
+        image.__dict__.pop("_rendition_sources", None)
 
 
 def _vips_renditions(image, source, existing):

@@ -192,5 +192,8 @@ def test_fast_ingest_gives_the_renditions_wagtail_would_make_from_the_stored_ori
         with rendition.open_file() as f, Image.open(f) as fast, Image.open(reference) as slow:
             assert fast.size == slow.size, spec
             assert not fast.getexif(), spec
-            difference = ImageStat.Stat(ImageChops.difference(fast.convert("RGB"), slow.convert("RGB"))).mean
-            assert max(difference) < 4, (spec, difference)  # same picture, up to resampling and JPEG noise
+            # The same picture, up to resampling and JPEG noise (averaged out over 8 × 8 pixel blocks).
+            small = (max(1, fast.width // 8), max(1, fast.height // 8))
+            fast_small, slow_small = (i.convert("RGB").resize(small, Image.Resampling.BOX) for i in (fast, slow))
+            difference = ImageStat.Stat(ImageChops.difference(fast_small, slow_small)).mean
+            assert max(difference) < 2, (spec, difference)
