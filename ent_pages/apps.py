@@ -12,3 +12,4 @@ class EntPagesConfig(AppConfig):
 
         usage.connect()  # which files live pages show (LiveFileUsage)
         links.connect()  # media key rotated at login, dropped at logout
+        from .media import signals as media_signals  # noqa: F401  (cleans Wagtail's pending uploads)

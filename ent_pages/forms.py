@@ -1,54 +1,69 @@
 """Forms of ent_pages: the image form every upload path of the Wagtail admin goes through, and the
 family-facing account forms (activation)."""
 
+import os
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.forms.fields import FileField
 from django.utils.translation import gettext_lazy as _
-from PIL import Image as PILImage
 from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 
-from .media.uploads import header_pixels, pregenerate_renditions
+from .media.uploads import accepted_formats_text, clean_image_bytes, not_accepted_message, pregenerate_renditions
 from .models import User
 
 
-class HeaderCheckedImageField(WagtailImageField):
-    """Wagtail's upload field, counting pixels from the header before anything is decoded.
+class CleanedImageField(WagtailImageField):
+    """Wagtail's upload field, which cleans the file while it validates it.
 
-    Wagtail's own check asks Willow for the size, which decodes the whole image first: a
-    decompression bomb below Pillow's hard limit would be decoded (hundreds of MiB) before being
-    refused, and every 12 MP photo is decoded once just to be counted.
+    Every upload form of the admin (single add, multiple upload, chooser upload, edit) goes through
+    it. A file that cannot be stored (not an accepted format, too big, too many pixels, a damaged
+    header, cut short, broken picture data) is refused here with a message saying what is wrong,
+    before anything is written: an error raised later, from the model's save(), is not caught by
+    Wagtail's views and would be a server error. The cleaned file (``clean_image_bytes``) is what
+    the form hands to the model, and is kept on the raw upload for Wagtail's "finish later" copy
+    (``UploadedFile``, cleaned by ``ent_pages.media.signals``).
     """
 
-    def check_image_pixel_size(self, f):
-        source = f.image.f
-        try:
-            pixels = header_pixels(source)
-        except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning, OSError, SyntaxError, ValueError):
-            pixels = None
-        if self.max_image_pixels is not None and (pixels is None or pixels > self.max_image_pixels):
-            raise ValidationError(
-                self.error_messages["file_too_many_pixels"]
-                % {"num_pixels": pixels if pixels is not None else "?", "max_pixels_count": self.max_image_pixels},
-                code="file_too_many_pixels",
-            )
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.help_text = _("Accepted formats: %(formats)s. Maximum size: %(max)s.") % {
+            "formats": accepted_formats_text(), "max": self.max_upload_size_text}
+        # Also shown by the multiple uploader's browser-side check.
+        self.error_messages["invalid_image_extension"] = not_accepted_message()
+        self.error_messages["invalid_image"] = not_accepted_message()
+
+    def to_python(self, data):
+        uploaded = FileField.to_python(self, data)
+        if uploaded is None:
+            return None
+        extension = os.path.splitext(uploaded.name)[1].lower().lstrip(".")
+        if extension not in self.allowed_image_extensions:
+            raise ValidationError(not_accepted_message(uploaded.name), code="invalid_image_extension")
+        cleaned = clean_image_bytes(uploaded, uploaded.name)
+        uploaded.seek(0)
+        uploaded.preau_cleaned_file = cleaned
+        return cleaned
 
 
 class PrivateImageForm(BaseImageForm):
     """Base of Wagtail's image forms (single upload, multiple upload, chooser upload, edit).
 
-    The file is checked from its content (format, size, pixels from the header) and cleaned by
-    ``ent_pages.media.uploads`` when the image is saved (PrivateImage.save).
+    The file is validated and cleaned by its field (``CleanedImageField``); ``PrivateImage.save``
+    stores the cleaned file. After an upload, what the uploader should know about the file (an
+    animation kept as its first image) is shown next to the title in the multiple uploader.
     """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields.get("file")
-        if field is not None and not isinstance(field, HeaderCheckedImageField):
-            self.fields["file"] = HeaderCheckedImageField(
-                label=field.label, required=field.required, widget=field.widget, help_text=field.help_text
-            )
+        if field is not None and not isinstance(field, CleanedImageField):
+            self.fields["file"] = CleanedImageField(label=field.label, required=field.required, widget=field.widget)
+        notes = getattr(self.instance, "upload_notes", None)
+        if notes and "title" in self.fields:
+            self.fields["title"].help_text = " ".join(str(note) for note in notes)
 
     def save(self, commit=True):
         replaced = commit and "file" in self.changed_data and self.instance.pk is not None and bool(self.original_file)

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from ent_pages.media.uploads import create_image
+from ent_pages.media.uploads import create_image, not_accepted_message
 
 from .media import gallery_collection
 from .models import GalleryPage, GalleryPhoto
@@ -29,12 +29,8 @@ class UploadRefused(Exception):
 
 def _check_extension(name):
     extension = os.path.splitext(name)[1].lower().lstrip(".")
-    allowed = getattr(settings, "WAGTAILIMAGES_EXTENSIONS", ["gif", "jpg", "jpeg", "png", "webp"])
-    if extension not in allowed:
-        raise UploadRefused(
-            _("“%(name)s” is not a photo Préau accepts (%(formats)s).")
-            % {"name": name, "formats": ", ".join(e.upper() for e in allowed)}
-        )
+    if extension not in settings.WAGTAILIMAGES_EXTENSIONS:
+        raise UploadRefused(not_accepted_message(name))
 
 
 def add_photo(gallery, uploaded_file, user, session=None):

@@ -10,9 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from wagtail.images.utils import get_accept_attributes
 
 from ent_pages.access import policy
-from ent_pages.media.uploads import max_bytes
+from ent_pages.media.uploads import accepted_formats_text, max_bytes
 from ent_pages.models import ClassPage, Enrolment, Guardianship
 from ent_pages.school_year import current_school_year
 
@@ -36,6 +37,8 @@ def gallery_upload(request, page_id):
             "header_icon": "image",
             "edit_url": reverse("wagtailadmin_pages:edit", args=(gallery.pk,)),
             "max_bytes": max_bytes(),
+            "formats": accepted_formats_text(),
+            "accept": get_accept_attributes(),
         })
     lock = gallery.get_lock()
     if lock is not None and lock.for_user(request.user):
@@ -47,7 +50,8 @@ def gallery_upload(request, page_id):
     except UploadRefused as refused:
         return JsonResponse({"ok": False, "name": name, "error": refused.message}, status=refused.status)
     thumbnail = image.get_rendition("max-165x165")  # pre-generated at upload (ent_pages.media.uploads.RENDITION_SPECS)
-    return JsonResponse({"ok": True, "name": name, "id": image.pk, "title": image.title, "thumbnail": thumbnail.url}, status=201)
+    return JsonResponse({"ok": True, "name": name, "id": image.pk, "title": image.title, "thumbnail": thumbnail.url,
+                         "notes": [str(note) for note in getattr(image, "upload_notes", [])]}, status=201)
 
 
 # ------------------------------------------------------------------------- image consent (families)

@@ -5,13 +5,15 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
 
+from ent_pages.media.uploads import abandoned_uploads, delete_abandoned_uploads
 from periscolaire.retention import execute_purge, plan_purge, retention_years
 
 
 class Command(BaseCommand):
     help = (
         "Unpublish the photo galleries older than the retention period (default: end of their school year "
-        "+ 1 year) and delete their photos, renditions and documents. Use --dry-run first."
+        "+ 1 year) and delete their photos, renditions and documents; delete the uploads left unfinished "
+        "for more than 24 hours. Use --dry-run first."
     )
 
     def add_arguments(self, parser):
@@ -28,6 +30,7 @@ class Command(BaseCommand):
                 raise CommandError(f"--today must be YYYY-MM-DD: {error}") from error
         if years is not None and years < 0:
             raise CommandError("--years must be 0 or more.")
+        self.purge_abandoned_uploads(dry_run)
         plan = plan_purge(today=today, years=years)
         self.stdout.write(f"Galleries dated before {plan.cutoff:%Y-%m-%d}: {len(plan.galleries)} past retention.")
         by_gallery = {}
@@ -53,3 +56,12 @@ class Command(BaseCommand):
             f"Unpublished {result.unpublished} galleries; deleted {result.files} files, {result.bytes} bytes "
             f"({filesizeformat(result.bytes)}) from {result.galleries} galleries."
         ))
+
+    def purge_abandoned_uploads(self, dry_run):
+        """Wagtail's copies of uploads whose form was never completed (``UploadedFile``), after 24 h."""
+        found = abandoned_uploads()
+        if dry_run:
+            self.stdout.write(f"Dry run: would delete {len(found)} abandoned uploads, {sum(s for _u, s in found)} bytes.")
+            return
+        count, size = delete_abandoned_uploads(found)
+        self.stdout.write(f"Deleted {count} abandoned uploads, {size} bytes.")

@@ -6,6 +6,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from ent_pages.media.formats import IMAGE_EXTENSIONS
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent  # site/preau
 BASE_DIR = PROJECT_DIR.parent.parent  # repository root
 VAR_DIR = Path(os.environ.get("PREAU_VAR_DIR", BASE_DIR / "var"))
@@ -200,8 +202,8 @@ WAGTAILIMAGES_IMAGE_MODEL = "ent_pages.PrivateImage"
 WAGTAILDOCS_DOCUMENT_MODEL = "ent_pages.PrivateDocument"
 WAGTAILIMAGES_IMAGE_FORM_BASE = "ent_pages.forms.PrivateImageForm"
 WAGTAILIMAGES_RENDITION_STORAGE = "private"
-# Phones send HEIC; it is stored as JPEG (ent_pages.media.uploads). Not in Wagtail's default list.
-WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "heic", "jpg", "jpeg", "png", "webp"]
+# Phones send HEIC/HEIF; stored as JPEG (ent_pages.media.uploads). The one list of accepted formats.
+WAGTAILIMAGES_EXTENSIONS = IMAGE_EXTENSIONS
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = int(os.environ.get("PREAU_IMAGE_MAX_BYTES", 25 * 1024 * 1024))
 # Decompression bombs: refused before decoding. 50 MP covers every phone camera in JPEG/HEIC.
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = int(os.environ.get("PREAU_IMAGE_MAX_PIXELS", 50_000_000))

@@ -63,7 +63,7 @@
               img.src = answer.thumbnail; img.alt = ""; img.width = 60;
               item.row.insertBefore(img, item.row.firstChild);
             }
-            setState(item, "done", labels.labelDone);
+            setState(item, "done", [labels.labelDone].concat(answer.notes || []).join(" "));
           } else {
             setState(item, "failed", (answer && answer.error) || labels.labelNetwork);
           }
