@@ -9,7 +9,7 @@ class EntPagesConfig(AppConfig):
     def ready(self):
         from . import signals  # noqa: F401  (keeps role groups in sync with pages and assignments)
         from .media import links, usage
+        from .media import signals as media_signals  # noqa: F401  (cleans Wagtail's pending uploads)
 
         usage.connect()  # which files live pages show (LiveFileUsage)
         links.connect()  # media key rotated at login, dropped at logout
-        from .media import signals as media_signals  # noqa: F401  (cleans Wagtail's pending uploads)
