@@ -1,12 +1,14 @@
-"""Class life reacting to Wagtail: announcing posts after quiet hours, city editors' permissions on city news."""
+"""Class life reacting to Wagtail and to its own grants: announcing posts after quiet hours, city editors' permissions
+on city news, partnerships changing who reads a class blog."""
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published
 
 from ent_pages.roles import city_editors_group, grant_page_permissions
+from ent_pages.signals import access_changed
 
-from .models import CityNewsIndexPage, ClassPostPage, SchoolNewsPage
+from .models import CityNewsIndexPage, ClassPartnership, ClassPostPage, SchoolNewsPage
 from .quiet_hours import delivery_time, rules_for_school
 
 
@@ -30,3 +32,8 @@ def city_editors_edit_city_news(sender, instance, created, raw=False, **kwargs):
     """Whoever creates the city news index, the city editors' group may write the news under it."""
     if created and not raw:
         grant_page_permissions(city_editors_group(), instance)
+
+
+# A partnership is a grant (its invited class reads the blog): accepting or revoking it changes scopes.
+post_save.connect(access_changed, sender=ClassPartnership, dispatch_uid="preau-access-partnership-save")
+post_delete.connect(access_changed, sender=ClassPartnership, dispatch_uid="preau-access-partnership-delete")

@@ -7,4 +7,4 @@ class EntPagesConfig(AppConfig):
     verbose_name = _("Schools, classes and people")
 
     def ready(self):
-        from . import signals  # noqa: F401  (keeps role groups in sync with pages and assignments)
+        from . import checks, signals  # noqa: F401  (deploy checks; role groups in sync with pages and assignments)

@@ -18,6 +18,7 @@ from django.utils.cache import patch_cache_control
 from django_sendfile import sendfile
 
 from ..access import PUBLIC_FILE, policy
+from ..caching import mark_public
 from .models import PrivateDocument, PrivateImage, PrivateRendition
 
 #: Public files (city pages, school presentations) may be cached by browsers and proxies.
@@ -62,6 +63,7 @@ def _serve(request, obj, field_file, filename, attachment=False):
         response = sendfile(request, path, attachment=attachment, attachment_filename=filename, mimetype=content_type)
     if access == PUBLIC_FILE:
         patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+        mark_public(response)  # the same file for everyone: PrivateResponsesMiddleware leaves it cacheable
     else:
         patch_cache_control(response, private=True, no_store=True)
     response["X-Content-Type-Options"] = "nosniff"
