@@ -59,6 +59,13 @@ def assignment_changed(sender, instance, raw=False, **kwargs):
 USER_ACCESS_FIELDS = frozenset({"is_active", "is_superuser", "is_staff"})
 
 
+def page_moved(sender, instance, parent_page_before=None, parent_page_after=None, **kwargs):
+    """A page moved to another parent takes its files' collections along (before the version bump)."""
+    if parent_page_before is not None and parent_page_after is not None and parent_page_before.pk != parent_page_after.pk:
+        roles.follow_page_move(instance)
+    access_changed(sender)
+
+
 def access_changed(sender, **kwargs):
     """Any change that can grant or revoke access makes remembered scopes and file decisions stale."""
     from django.db import transaction
@@ -91,7 +98,7 @@ def _connect_access_version_signals():
     post_save.connect(_user_saved, sender=User, dispatch_uid="preau-access-user-save")
     post_delete.connect(access_changed, sender=User, dispatch_uid="preau-access-user-delete")
     m2m_changed.connect(access_changed, sender=User.groups.through, dispatch_uid="preau-access-user-groups")
-    post_page_move.connect(access_changed, dispatch_uid="preau-access-page-move")
+    post_page_move.connect(page_moved, dispatch_uid="preau-access-page-move")
     # A page's files follow it being live: unpublishing or deleting it revokes them (publishing only
     # grants, and a "no" is never remembered).
     page_unpublished.connect(access_changed, dispatch_uid="preau-access-page-unpublished")
