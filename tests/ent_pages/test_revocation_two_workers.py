@@ -37,7 +37,8 @@ REDIS_URL = os.environ.get("PREAU_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 #: Loopback ports this test may use (the first free one is taken).
 PORTS = range(int(os.environ.get("PREAU_TEST_PORT_FIRST", "8180")), int(os.environ.get("PREAU_TEST_PORT_LAST", "8189")) + 1)
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush at the end must give the next tests back the root page and collection.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _redis_available():
