@@ -37,7 +37,7 @@ REDIS_URL = os.environ.get("PREAU_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 #: Loopback ports this test may use (the first free one is taken).
 PORTS = range(int(os.environ.get("PREAU_TEST_PORT_FIRST", "8180")), int(os.environ.get("PREAU_TEST_PORT_LAST", "8189")) + 1)
 
-# serialized_rollback: the flush at the end must give the next tests back the root page and collection.
+# Committed data (the workers must see it); the flush at the end is followed by `migrated_rows_back`.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
@@ -59,6 +59,18 @@ def _free_port():
                 continue
             return port
     pytest.fail(f"No free port in {PORTS.start}-{PORTS.stop - 1}")
+
+
+@pytest.fixture(scope="module")
+def migrated_rows_back(django_db_blocker):
+    """Module-scoped, so torn down after the flush that ends the transactional test: put back the rows
+    the migrations wrote (root page, root collection, content types...) for the tests that run next,
+    in this session or the next one reusing the database."""
+    yield
+    with django_db_blocker.unblock():
+        contents = getattr(connection, "_test_serialized_contents", None)
+        assert contents, "the test database was not serialized (serialized_rollback)"
+        connection.creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture
@@ -178,7 +190,7 @@ def _ask_both_workers(base, log, cookie, paths):
     pytest.fail(f"Both workers never answered every path: {answered}")
 
 
-def test_enrolment_removed_by_the_orm_is_refused_by_both_workers(two_workers):
+def test_enrolment_removed_by_the_orm_is_refused_by_both_workers(migrated_rows_back, two_workers):
     base, log = two_workers
     school = SchoolPageFactory(parent=ensure_city_home(), title="École Jules Ferry", uai="0311234A")
     class_page = ClassPageFactory(parent=school, title="CE1 B")
