@@ -47,6 +47,7 @@ def test_admin_relaxes_only_scripts_styles_and_previews(client):
     assert "'unsafe-eval'" not in policy["script-src"]
     assert policy["object-src"] == ["'none'"] and policy["frame-ancestors"] == ["'self'"]
     assert "gravatar" not in response.content.decode()
+    assert "w-upgrade" not in response.content.decode()  # the update check (releases.wagtail.org) would be refused
 
 
 def test_a_nonce_is_offered_to_templates_and_sent_in_the_header(rf):

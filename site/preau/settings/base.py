@@ -281,6 +281,9 @@ PREAU_ADMIN_CSP_OVERRIDES = {
     "form-action": [SELF],
     "frame-ancestors": [SELF],
 }
+# The admin dashboard does not ask releases.wagtail.org for new versions (connect-src 'self'; upgrades
+# are planned by the city's team, not prompted to editors).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No avatar fetched from Gravatar (it would leak staff email hashes and needs a third-party image source).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Powerful browser features nobody on Préau needs are switched off (django-permissions-policy).
