@@ -20,9 +20,12 @@ def school_saved(sender, instance, raw=False, **kwargs):
 
 
 @receiver(post_save, sender=ClassPage)
-def class_saved(sender, instance, raw=False, **kwargs):
+def class_saved(sender, instance, raw=False, update_fields=None, **kwargs):
     if not raw:
         roles.ensure_class_groups(instance)
+        # How long an archived class stays open to its families (set by the rollover, editable in the admin).
+        if update_fields is None or "family_visible_until" in update_fields:
+            access_changed(sender)
 
 
 @receiver(post_delete, sender=SchoolPage)

@@ -246,3 +246,17 @@ def test_a_change_of_role_still_bumps_the_access_version(life):
     life.teacher.is_superuser = True
     life.teacher.save()
     assert policy.access_version() > version
+
+
+def test_archived_class_closing_to_its_families_takes_effect_at_once(life):
+    parent, pupil = make_parent(life.class_page)
+    Enrolment.objects.filter(pupil=pupil).update(school_year="2019-2020")  # last year's class, archived
+    life.class_page.family_visible_until = timezone.localdate() + datetime.timedelta(days=10)
+    life.class_page.save(update_fields=["family_visible_until"])
+    client = logged_in(parent)
+
+    def close():
+        life.class_page.family_visible_until = timezone.localdate() - datetime.timedelta(days=1)
+        life.class_page.save(update_fields=["family_visible_until"])
+
+    assert_revoked(life, client, ("page", "search", "feed", "file", "homework"), close)
