@@ -7,13 +7,12 @@ every item is filtered by ent_pages.access.policy.
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Page, get_page_models
 
 from ent_pages.access import policy
 
-from .models import HomeworkEntry, Note, Subject
+from .models import HomeworkEntry, Subject
 from .models.posts import PostsPage, page_number
 from .notes import pending_notes_for, with_ack_counts
 
@@ -62,10 +61,8 @@ def home_context(request):
     staff = scope.superuser or bool(scope.taught_class_paths or scope.director_school_paths)
     sent_notes = []
     if staff:
-        managed = policy.managed_classes(user)
-        sent_notes = list(with_ack_counts(
-            Note.objects.filter(Q(sender=user) | Q(class_page__in=managed) | Q(school__path__in=scope.director_school_paths))
-        ).select_related("class_page", "school").order_by("-created_at")[:5])
+        sent_notes = list(with_ack_counts(policy.managed_notes(user))
+                          .select_related("class_page", "school").order_by("-created_at")[:5])
     own = set(scope.class_paths) | {p for p in classes if p[: 3 * Page.steplen] in scope.director_school_paths}
     # The classes are loaded already: no join (nor page instances) per homework entry.
     classes_by_id = {c.pk: c for c in classes.values()}

@@ -8,25 +8,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ent_pages.models import ClassPage, Guardianship
-from ent_pages.school_year import current_school_year
+from ent_pages.access import policy
 
 from .models import Note, NoteRecipient
 from .quiet_hours import delivery_time, end_of_quiet, is_quiet, rules_for_school
-
-
-def audience_guardianships(*, class_page=None, school=None, pupils=None):
-    """(guardian, pupil) pairs a note goes to: this year's pupils of the class, of the school, or the chosen ones."""
-    year = current_school_year()
-    guardianships = Guardianship.objects.all()
-    if pupils is not None:
-        guardianships = guardianships.filter(pupil__in=pupils)
-    elif class_page is not None:
-        guardianships = guardianships.filter(pupil__enrolments__class_page=class_page, pupil__enrolments__school_year=year)
-    else:
-        classes = ClassPage.objects.child_of(school)
-        guardianships = guardianships.filter(pupil__enrolments__class_page__in=classes, pupil__enrolments__school_year=year)
-    return guardianships.values_list("guardian_id", "pupil_id").distinct()
 
 
 @transaction.atomic
@@ -42,7 +27,7 @@ def send_note(sender, *, title, text, class_page=None, school=None, pupils=None,
     )
     NoteRecipient.objects.bulk_create([
         NoteRecipient(note=note, guardian_id=guardian_id, pupil_id=pupil_id)
-        for guardian_id, pupil_id in audience_guardianships(class_page=class_page, school=school, pupils=pupils)
+        for guardian_id, pupil_id in policy.note_audience(class_page=class_page, school=school, pupils=pupils)
     ])
     return note
 
@@ -60,14 +45,8 @@ def acknowledge(note, user, now=None):
 
 
 def pending_notes_for(user, now=None):
-    """Delivered notes the user (as a guardian) has yet to acknowledge, newest first."""
-    now = now or timezone.now()
-    return (
-        Note.objects.delivered(now)
-        .filter(recipients__guardian__user=user, recipients__acknowledged_at__isnull=True)
-        .distinct()
-        .order_by("-scheduled_for", "-pk")
-    )
+    """Delivered notes the user (as a guardian) has yet to acknowledge, newest first (the policy decides which)."""
+    return policy.pending_notes(user, now or timezone.now()).order_by("-scheduled_for", "-pk")
 
 
 def with_ack_counts(notes):

@@ -1,13 +1,15 @@
-"""Class life reacting to Wagtail: announcing posts after quiet hours, city editors' permissions on city news,
-homework attachments recorded as files shown to the class (ent_pages.media.usage)."""
+"""Class life reacting to Wagtail and to its own grants: announcing posts after quiet hours, city editors' permissions
+on city news, homework attachments recorded as files shown to the class (ent_pages.media.usage), partnerships
+changing who reads a class blog."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published
 
 from ent_pages.roles import city_editors_group, grant_page_permissions
+from ent_pages.signals import access_changed
 
-from .models import CityNewsIndexPage, ClassPostPage, HomeworkEntry, SchoolNewsPage
+from .models import CityNewsIndexPage, ClassPartnership, ClassPostPage, HomeworkEntry, SchoolNewsPage
 from .quiet_hours import delivery_time, rules_for_school
 
 
@@ -47,3 +49,8 @@ def homework_files_withdrawn(sender, instance, **kwargs):
     from ent_pages.media.usage import forget_files
 
     forget_files(f"homework:{instance.pk}")
+
+
+# A partnership is a grant (its invited class reads the blog): accepting or revoking it changes scopes.
+post_save.connect(access_changed, sender=ClassPartnership, dispatch_uid="preau-access-partnership-save")
+post_delete.connect(access_changed, sender=ClassPartnership, dispatch_uid="preau-access-partnership-delete")

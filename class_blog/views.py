@@ -10,7 +10,6 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -150,17 +149,13 @@ def note_list(request):
     """A guardian's notes (to acknowledge, then read) and the notes a member of staff sent or oversees."""
     user = request.user
     now = timezone.now()
-    received = Note.objects.delivered(now).filter(recipients__guardian__user=user).distinct()
+    received = policy.received_notes(user, now)
     pending_ids = set(note_service.pending_notes_for(user, now).values_list("pk", flat=True))
-    managed = policy.managed_classes(user)
-    scope = policy.scope(user)
-    sent = Note.objects.filter(
-        Q(sender=user) | Q(class_page__in=managed) | Q(school__path__in=scope.director_school_paths)
-    )
-    sent = note_service.with_ack_counts(sent.select_related("class_page", "school")).order_by("-created_at")[:50]
+    sent = note_service.with_ack_counts(policy.managed_notes(user).select_related("class_page", "school"))
+    sent = sent.order_by("-created_at")[:50]
     return render(request, "class_blog/note_list.html", {
         "received": received.order_by("-scheduled_for")[:50], "pending_ids": pending_ids, "sent": sent,
-        "can_send": managed.exists() or bool(scope.director_school_paths),
+        "can_send": policy.can_send_notes(user),
     })
 
 

@@ -528,22 +528,111 @@ class AccessPolicy:
         return ClassPage.objects.filter(self._class_filter(scope.taught_class_paths, scope.director_school_paths))
 
     def can_view_note(self, user, note) -> bool:
-        """A note (mot à signer): its recipients once delivered, its sender, the staff of its audience."""
-        if user is None or not user.is_authenticated:
+        """A note (mot à signer): its recipients once delivered (see `received_notes`), its managers."""
+        if user is None or not user.is_authenticated or not user.is_active:
             return False
         if self.can_manage_note(user, note):
             return True
-        return note.is_delivered and note.recipients.filter(guardian__user=user).exists()
+        return note.is_delivered and self.received_notes(user).filter(pk=note.pk).exists()
 
     def can_manage_note(self, user, note) -> bool:
-        """See acknowledgements, export and remind: the sender, the class's teachers, the school's directors."""
-        if user is None or not user.is_authenticated:
+        """See acknowledgements, export and remind: the class's teachers, the school's directors.
+
+        Its sender as long as they still are one of these: a teacher taken off the class no longer
+        follows its families' acknowledgements.
+        """
+        if user is None or not user.is_authenticated or not user.is_active:
             return False
-        if note.sender_id is not None and note.sender_id == user.pk:
-            return True
         if note.class_page_id:
             return self.can_manage_class(user, note.class_page)
         return self.can_manage_school(user, note.school)
+
+    # ------------------------------------------------ notes and guardians (issue 11: one policy, really)
+    # Who a note goes to, who reads it, who manages it, and whose guardian a user is: decided here
+    # only (class_blog.notes, class_blog.views, class_blog.feed, periscolaire and "my space" ask).
+
+    def note_audience(self, *, class_page=None, school=None, pupils=None):
+        """(guardian id, pupil id) pairs a note is sent to: the chosen pupils' guardians, else the
+        guardians of this year's pupils of the class, else of every class of the school."""
+        from .models import ClassPage, Guardianship
+
+        guardianships = Guardianship.objects.all()
+        if pupils is not None:
+            guardianships = guardianships.filter(pupil__in=pupils)
+        else:
+            classes = [class_page] if class_page is not None else ClassPage.objects.child_of(school)
+            guardianships = guardianships.filter(pupil__enrolments__class_page__in=classes,
+                                                 pupil__enrolments__school_year=current_school_year())
+        return guardianships.values_list("guardian_id", "pupil_id").distinct()
+
+    def received_notes(self, user, now=None):
+        """Delivered notes the user reads as a guardian (a Note queryset).
+
+        A recipient row is not enough: the user must still be a guardian of the pupil it was sent
+        about, and the note's class (or school) must still be theirs, so that a removed guardianship
+        or enrolment closes the notes at once, like every other channel.
+        """
+        from django.apps import apps
+        from django.db.models import Exists, OuterRef
+
+        note_model = apps.get_model("class_blog", "Note")
+        if user is None or not user.is_authenticated or not user.is_active:
+            return note_model.objects.none()
+        recipient_model = note_model._meta.get_field("recipients").related_model
+        current_recipient = recipient_model.objects.filter(
+            note=OuterRef("pk"), guardian__user=user, guardian__guardianships__pupil=F("pupil")
+        )
+        scope = self.scope(user)
+        audience = Q(class_page__in=self.viewable_class_ids(user)) | Q(
+            class_page__isnull=True, school__path__in=scope.member_school_paths | scope.director_school_paths
+        )
+        return note_model.objects.delivered(now).filter(Exists(current_recipient)).filter(audience)
+
+    def pending_notes(self, user, now=None):
+        """Received notes the user has yet to acknowledge."""
+        from django.db.models import Exists, OuterRef
+
+        notes = self.received_notes(user, now)
+        recipient_model = notes.model._meta.get_field("recipients").related_model
+        return notes.filter(Exists(recipient_model.objects.filter(
+            note=OuterRef("pk"), guardian__user=user, acknowledged_at__isnull=True)))
+
+    def managed_notes(self, user):
+        """Notes whose acknowledgements the user follows: to a class they manage, or to a school they
+        direct (a Note queryset; see `can_manage_note`)."""
+        from django.apps import apps
+
+        note_model = apps.get_model("class_blog", "Note")
+        scope = self.scope(user)
+        if scope.superuser:
+            return note_model.objects.all()
+        if user is None or not user.is_authenticated or not user.is_active:
+            return note_model.objects.none()
+        return note_model.objects.filter(
+            Q(class_page__in=self.managed_classes(user))
+            | Q(class_page__isnull=True, school__path__in=scope.director_school_paths)
+        )
+
+    def can_send_notes(self, user) -> bool:
+        """Whether the user manages a class or directs a school (the "new note" entry)."""
+        scope = self.scope(user)
+        return scope.superuser or bool(scope.taught_class_paths or scope.director_school_paths)
+
+    def guardianships_of(self, user):
+        """The user's guardianships (one per child they are responsible for): a Guardianship queryset."""
+        from .models import Guardianship
+
+        if user is None or not user.is_authenticated or not user.is_active:
+            return Guardianship.objects.none()
+        return Guardianship.objects.filter(guardian__user=user)
+
+    def is_guardian_of(self, guardian, pupil) -> bool:
+        """Whether a guardian record is responsible for a pupil (image consent decisions)."""
+        from .models import Guardianship
+
+        return Guardianship.objects.filter(guardian=guardian, pupil=pupil).exists()
+
+    # ---------------------------------------------------------------------- end of notes and guardians
 
     def can_comment(self, user, post) -> bool:
         """Comment on a post: whoever may read it (partner classes included), with an account."""

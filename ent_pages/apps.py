@@ -7,7 +7,7 @@ class EntPagesConfig(AppConfig):
     verbose_name = _("Schools, classes and people")
 
     def ready(self):
-        from . import signals  # noqa: F401  (keeps role groups in sync with pages and assignments)
+        from . import checks, signals  # noqa: F401  (deploy checks; role groups in sync with pages and assignments)
         from .media import links, usage
         from .media import signals as media_signals  # noqa: F401  (cleans Wagtail's pending uploads)
 

@@ -84,6 +84,32 @@ def page_collection(page):
     return link.collection if link else None
 
 
+def follow_page_move(page):
+    """After `page` moved below a school, move its files' collections below their new section's.
+
+    Collection permissions are inherited downwards: a class's collection left below its old
+    school's would stay open to that school's directors and animators. The collections linked to the
+    moved subtree's top pages go below the nearest linked collection of the new ancestors.
+    """
+    from .access import SCHOOL_DEPTH
+    from .models import PageCollection
+
+    if page.depth <= SCHOOL_DEPTH:
+        return
+    links = list(PageCollection.objects.filter(page__path__startswith=page.path).select_related("collection"))
+    paths = [link.collection.path for link in links]
+    tops = [link.collection for link in links
+            if not any(link.collection.path.startswith(p) and link.collection.path != p for p in paths)]
+    ancestors = [page.path[:end] for end in range(page.steplen, len(page.path), page.steplen)]
+    target = (PageCollection.objects.filter(page__path__in=ancestors).select_related("collection")
+              .order_by("-page__depth").first())
+    if target is None:
+        return
+    for collection in tops:
+        if collection.get_parent().pk != target.collection_id:
+            collection.move(Collection.objects.get(pk=target.collection_id), pos="sorted-child")
+
+
 def _ensure_group(current, name):
     """Return the role group, creating it (with admin access) or renaming it as needed."""
     if current is None:

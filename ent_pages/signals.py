@@ -20,9 +20,12 @@ def school_saved(sender, instance, raw=False, **kwargs):
 
 
 @receiver(post_save, sender=ClassPage)
-def class_saved(sender, instance, raw=False, **kwargs):
+def class_saved(sender, instance, raw=False, update_fields=None, **kwargs):
     if not raw:
         roles.ensure_class_groups(instance)
+        # How long an archived class stays open to its families (set by the rollover, editable in the admin).
+        if update_fields is None or "family_visible_until" in update_fields:
+            access_changed(sender)
 
 
 @receiver(post_delete, sender=SchoolPage)
@@ -47,28 +50,62 @@ def assignment_changed(sender, instance, raw=False, **kwargs):
         roles.sync_user_groups(instance.user)
 
 
-def _bump_access_version(sender, **kwargs):
-    """Any change that can grant or revoke access makes remembered file decisions stale."""
+# ------------------------------------------------------------------ access version (issue 11, revocation)
+# Every change able to grant or revoke access bumps the access version, under which scopes and file
+# decisions are remembered (ent_pages.access): the next request, on any worker sharing the cache, is
+# decided afresh. Bumped at once (the test client, the same request) and again when the transaction
+# commits, so that a request that recomputed a scope from the not-yet-committed state in between
+# cannot keep it. Bulk writes (imports, rollover) send no signals: they bump once at commit.
+
+#: User fields that change what the user may reach; a save of any other field (a login's
+#: ``last_login``, a password upgrade) must not empty everyone's remembered scopes.
+USER_ACCESS_FIELDS = frozenset({"is_active", "is_superuser", "is_staff"})
+
+
+def page_moved(sender, instance, parent_page_before=None, parent_page_after=None, **kwargs):
+    """A page moved to another parent takes its files' collections along (before the version bump)."""
+    if parent_page_before is not None and parent_page_after is not None and parent_page_before.pk != parent_page_after.pk:
+        roles.follow_page_move(instance)
+    access_changed(sender)
+
+
+def access_changed(sender, **kwargs):
+    """Any change that can grant or revoke access makes remembered scopes and file decisions stale."""
+    from django.db import transaction
+
     from .access import policy
 
     policy.bump_access_version()
+    transaction.on_commit(policy.bump_access_version)
+
+
+def _user_saved(sender, instance, created=False, update_fields=None, raw=False, **kwargs):
+    if raw or (update_fields is not None and not USER_ACCESS_FIELDS.intersection(update_fields)):
+        return
+    access_changed(sender)
 
 
 def _connect_access_version_signals():
     from django.contrib.auth.models import Group
     from django.db.models.signals import m2m_changed
     from guardian.models import GroupObjectPermission, UserObjectPermission
-    from wagtail.models import GroupCollectionPermission, GroupPagePermission
-    from wagtail.signals import post_page_move
+    from wagtail.models import GroupCollectionPermission, GroupPagePermission, Page
+    from wagtail.signals import page_unpublished, post_page_move
 
     from .models import Enrolment, Guardian, Guardianship, PageCollection, User
 
-    for model in (Enrolment, Guardian, Guardianship, StaffAssignment, TeachingAssignment, PageCollection, User, Group,
+    for model in (Enrolment, Guardian, Guardianship, StaffAssignment, TeachingAssignment, PageCollection, Group,
                   UserObjectPermission, GroupObjectPermission, GroupCollectionPermission, GroupPagePermission):
-        post_save.connect(_bump_access_version, sender=model, dispatch_uid=f"preau-access-{model._meta.label}-save")
-        post_delete.connect(_bump_access_version, sender=model, dispatch_uid=f"preau-access-{model._meta.label}-delete")
-    m2m_changed.connect(_bump_access_version, sender=User.groups.through, dispatch_uid="preau-access-user-groups")
-    post_page_move.connect(_bump_access_version, dispatch_uid="preau-access-page-move")
+        post_save.connect(access_changed, sender=model, dispatch_uid=f"preau-access-{model._meta.label}-save")
+        post_delete.connect(access_changed, sender=model, dispatch_uid=f"preau-access-{model._meta.label}-delete")
+    post_save.connect(_user_saved, sender=User, dispatch_uid="preau-access-user-save")
+    post_delete.connect(access_changed, sender=User, dispatch_uid="preau-access-user-delete")
+    m2m_changed.connect(access_changed, sender=User.groups.through, dispatch_uid="preau-access-user-groups")
+    post_page_move.connect(page_moved, dispatch_uid="preau-access-page-move")
+    # A page's files follow it being live: unpublishing or deleting it revokes them (publishing only
+    # grants, and a "no" is never remembered).
+    page_unpublished.connect(access_changed, dispatch_uid="preau-access-page-unpublished")
+    post_delete.connect(access_changed, sender=Page, dispatch_uid="preau-access-page-delete")
 
 
 _connect_access_version_signals()

@@ -14,7 +14,7 @@ from wagtail import hooks
 from . import activation as activation_codes
 from .access import policy
 from .forms import CODE_REFUSED, ActivationCodeForm, ActivationForm
-from .models import ClassPage, Enrolment, Pupil, SchoolPage
+from .models import ClassPage, Enrolment, SchoolPage
 from .school_year import current_school_year
 
 
@@ -29,7 +29,7 @@ def my_space(request):
     year = current_school_year()
     scope = policy.scope(user)
     pupils = list(
-        Pupil.objects.filter(guardianships__guardian__user=user).distinct()
+        policy.pupils_of(user)
         .annotate(class_page_id=Subquery(
             Enrolment.objects.filter(pupil=OuterRef("pk"), school_year=year).values("class_page_id")[:1]
         ))

@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from django.db import transaction
 
+from ent_pages.access import policy
 from ent_pages.models import ClassPage, Enrolment, Guardianship
 
 from .models import ConsentChange, ConsentDecision, ConsentPurpose, ImageConsent
@@ -88,7 +89,7 @@ def set_consent(guardian, pupil, purpose, school_year, decision, changed_by=None
     """
     if decision not in (GIVEN, REFUSED):
         raise ValueError(f"Unknown decision {decision!r}")
-    if not Guardianship.objects.filter(guardian=guardian, pupil=pupil).exists():
+    if not policy.is_guardian_of(guardian, pupil):
         raise PermissionError("This guardian is not responsible for this child.")
     current = ImageConsent.objects.select_for_update().filter(
         pupil=pupil, guardian=guardian, purpose=purpose, school_year=school_year

@@ -61,7 +61,7 @@ def my_image_consents(request):
     """A guardian gives or refuses image consent for each child, purpose by purpose, this school year."""
     year = current_school_year()
     guardianships = list(
-        Guardianship.objects.filter(guardian__user=request.user)
+        policy.guardianships_of(request.user)
         .select_related("pupil", "guardian").order_by("pupil__first_name", "pupil_id")
     )
     purposes = list(ConsentPurpose)

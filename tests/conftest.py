@@ -1,3 +1,5 @@
+import shutil
+
 import pytest
 
 from ent_pages.tree import ensure_city_home
@@ -37,3 +39,12 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_media_folders():
+    """The files tests store (settings.PREAU_TEST_FILES_DIR, one per process) are removed at the end."""
+    from django.conf import settings
+
+    yield
+    shutil.rmtree(settings.PREAU_TEST_FILES_DIR, ignore_errors=True)

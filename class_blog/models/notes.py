@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -81,10 +80,3 @@ class NoteRecipient(models.Model):
 
     def __str__(self):
         return f"{self.note} → {self.guardian}"
-
-
-def pending_notes_q(user, now=None):
-    """Q on Note: delivered notes the user (as a guardian) has yet to acknowledge."""
-    return Q(
-        recipients__guardian__user=user, recipients__acknowledged_at__isnull=True, scheduled_for__lte=now or timezone.now()
-    )

@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404, HttpResponseForbidden
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
+from ..caching import mark_public
 from . import links
 from .models import private_storage
 
@@ -52,5 +53,6 @@ def _serve(request, folder, filename, attachment=False):
         patch_cache_control(response, private=True, no_store=True)
     else:
         patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+        mark_public(response)  # the same file for everyone: PrivateResponsesMiddleware leaves it cacheable
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -1,6 +1,7 @@
 """Partner classes (correspondance scolaire)."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from class_blog.models import ClassBlogOptions, ClassPartnership, Comment, PartnershipStatus
@@ -76,17 +77,20 @@ def test_partner_family_can_comment(client, class_page, far_class):
     assert Comment.objects.filter(author=parent).exists()
 
 
-def test_partner_loses_access_when_revoked(client, class_page, far_class):
+def test_partner_loses_access_when_revoked(client, class_page, far_class, settings):
+    settings.PREAU_SCOPE_CACHE_SECONDS = 60  # remembered scopes, as in production
     post = ClassPostPageFactory(parent=class_page)
     partnership, inviter, _ = _invite_and_accept(client, class_page, far_class)
     parent, _ = make_parent(far_class)
+    family = Client()
+    family.force_login(parent)  # logged in BEFORE the revocation: the session must not keep the blog
+    assert family.get(post.url).status_code == 200
     client.force_login(inviter)
     client.post(reverse("class_blog:partnership_answer", args=[partnership.pk, "retirer"]))
     partnership.refresh_from_db()
     assert partnership.status == PartnershipStatus.REVOKED
-    client.force_login(parent)
-    assert client.get(post.url).status_code == 404
-    assert client.get(class_page.url).status_code == 404
+    assert family.get(post.url).status_code == 404
+    assert family.get(class_page.url).status_code == 404
 
 
 def test_only_the_invited_class_teacher_accepts(client, class_page, far_class):

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 from ent_pages.media.formats import IMAGE_EXTENSIONS
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "django_filters",
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -47,6 +49,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Permissions-Policy and Content-Security-Policy on every answer (ent_pages.security).
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "ent_pages.security.PreauCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -55,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # File links signed for the viewer's browser while the page is built (ent_pages.media.links).
     "ent_pages.media.links.MediaLinkMiddleware",
+    # Every answer to a logged-in user is "private, no-store" unless its view declares it public.
+    "ent_pages.caching.PrivateResponsesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -77,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -229,6 +237,59 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+}
+
+# Content-Security-Policy (django-csp 4, ent_pages.security; docs/security.md). The site runs only
+# Préau's own static scripts and styles: no inline script without {{ CSP_NONCE }}, no inline event
+# handler, no style attribute. Class videos play in iframes of the allowed providers (class_blog.blocks).
+PREAU_VIDEO_FRAME_SOURCES = [
+    "https://www.youtube-nocookie.com", "https://www.youtube.com", "https://player.vimeo.com",
+    "https://www.dailymotion.com", "https://geo.dailymotion.com",
+    "https://tube-numerique-educatif.apps.education.fr", "https://podeduc.apps.education.fr",
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "frame-src": PREAU_VIDEO_FRAME_SOURCES,
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Wagtail 8's admin writes inline scripts (inline panels, choosers, date widgets) and style
+# attributes, previews pages in an iframe of its own and shows uploads as blob: images.
+PREAU_ADMIN_PATH_PREFIX = "/admin/"
+PREAU_ADMIN_CSP_OVERRIDES = {
+    "default-src": [SELF],
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:", "blob:"],
+    "font-src": [SELF, "data:"],
+    "connect-src": [SELF],
+    "media-src": [SELF, "blob:"],
+    "frame-src": [SELF, *PREAU_VIDEO_FRAME_SOURCES],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [SELF],
+}
+# The admin dashboard does not ask releases.wagtail.org for new versions (connect-src 'self'; upgrades
+# are planned by the city's team, not prompted to editors).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatar fetched from Gravatar (it would leak staff email hashes and needs a third-party image source).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Powerful browser features nobody on Préau needs are switched off (django-permissions-policy).
+PERMISSIONS_POLICY = {
+    "accelerometer": [], "autoplay": [], "camera": [], "display-capture": [], "geolocation": [], "gyroscope": [],
+    "magnetometer": [], "microphone": [], "midi": [], "payment": [], "usb": [], "browsing-topics": [],
+    "fullscreen": ["self", *PREAU_VIDEO_FRAME_SOURCES],
 }
 
 # Workflows: an approved page is published by the approval itself (periscolaire.workflows).

@@ -1,5 +1,6 @@
 """Test settings: the database comes from DATABASE_URL (SQLite by default, PostgreSQL in CI's second run)."""
 
+import os
 import tempfile
 
 from .base import *  # noqa: F403
@@ -9,8 +10,11 @@ SECRET_KEY = "test-only-not-secret-preau"  # noqa: S105 - tests only
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="preau-test-media-"))  # noqa: F405
-PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="preau-test-private-"))  # noqa: F405
+# One folder per test process (xdist workers included), created only when a test stores a file and
+# removed at the end of the session by the `_test_media_folders` fixture (tests/conftest.py).
+PREAU_TEST_FILES_DIR = Path(tempfile.gettempdir()) / f"preau-test-{os.getpid()}"  # noqa: F405
+MEDIA_ROOT = PREAU_TEST_FILES_DIR / "media"
+PRIVATE_MEDIA_ROOT = PREAU_TEST_FILES_DIR / "private"
 STORAGES = {  # noqa: F405
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
