@@ -41,6 +41,11 @@ class PrivateResponsesMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        cache_control = response.get("Cache-Control", "")
+        if "private" in cache_control and "no-store" in cache_control:
+            # Already private (a private file, a pupil's page): no need to ask who is logged in.
+            patch_vary_headers(response, ("Cookie",))
+            return response
         user = request.__dict__.get("user")
         if isinstance(user, SimpleLazyObject) and user._wrapped is empty and settings.SESSION_COOKIE_NAME not in request.COOKIES:
             return response  # no session cookie and nobody logged in on the way: anonymous, no session read
