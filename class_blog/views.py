@@ -3,7 +3,6 @@
 Every decision is asked of ent_pages.access.policy.
 """
 
-import csv
 from collections import OrderedDict
 from datetime import timedelta
 
@@ -11,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ent_pages.access import policy
+from ent_pages.exports import csv_response
 from ent_pages.models import ClassPage, Enrolment, SchoolPage
 from ent_pages.school_year import current_school_year
 
@@ -239,10 +239,7 @@ def note_export(request, pk):
     note = _note_or_404(request.user, pk)
     if not policy.can_manage_note(request.user, note):
         raise Http404
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="mot-{note.pk}-accuses.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 CSV files correctly with a BOM.
-    writer = csv.writer(response, delimiter=";")
+    response, writer = csv_response(f"mot-{note.pk}-accuses.csv")
     writer.writerow([_("Pupil"), _("Guardian"), _("Acknowledged"), _("Acknowledged at")])
     for row in note_service.acknowledgement_rows(note):
         for recipient in row["recipients"]:

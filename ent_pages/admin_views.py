@@ -5,8 +5,6 @@ Allowed to whoever may edit that page (the class's teachers, the school's direct
 policy says.
 """
 
-import csv
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -18,6 +16,7 @@ from wagtail.models import Page
 
 from . import letters
 from .access import policy
+from .exports import csv_response
 from .models import ClassPage, SchoolPage
 
 
@@ -52,11 +51,7 @@ def activation_report(request, page_id):
     page = _page(request, page_id)
     rows = letters.activation_status(page)
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="activations-{page.slug}.csv"'
-        response["Cache-Control"] = "private, no-store"
-        response.write("\ufeff")  # BOM: spreadsheets then read the accents right
-        writer = csv.writer(response, delimiter=";")
+        response, writer = csv_response(f"activations-{page.slug}.csv")
         writer.writerow([_("Last name"), _("First name"), _("Children"), _("Account activated")])
         for row in rows:
             children = ", ".join(f"{first} ({title})" for first, title in row.children)
