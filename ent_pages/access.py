@@ -281,8 +281,11 @@ class AccessPolicy:
         return page.permissions_for_user(user).can_edit()
 
     # --------------------------------------------------------------------------- queryset rules
-    def viewable(self, user, queryset):
-        """Filter a page queryset to what `user` may view, in SQL, whatever the number of classes."""
+    def viewable(self, user, queryset, *, for_search=False):
+        """Filter a page queryset to what `user` may view, in SQL, whatever the number of classes.
+
+        ``for_search``: see `searchable` (partner classes find only the pages they may read in full).
+        """
         from .models import ClassPage, SchoolPage
 
         scope = self.scope(user)
@@ -303,7 +306,8 @@ class AccessPolicy:
                 _preau_section__in=Subquery(ClassPage.objects.filter(depth=SCHOOL_DEPTH + 1).values("path"))
             )
         if scope.partner_class_paths:
-            allowed |= Q(_preau_section__in=scope.partner_class_paths) & Q(content_type__in=self._partner_content_types())
+            partner_types = self._partner_searchable_content_types() if for_search else self._partner_content_types()
+            allowed |= Q(_preau_section__in=scope.partner_class_paths) & Q(content_type__in=partner_types)
         return queryset.filter(allowed)
 
     def public(self, queryset):
@@ -552,7 +556,7 @@ class AccessPolicy:
             "visibility": self.CLASS if is_class else self.SCHOOL,
             "school_path": school_path,
             "section_path": section_path,
-            "partners": is_class and self._visible_to_partners(page.specific_class),
+            "partners": is_class and self._searchable_by_partners(page.specific_class),
         }
 
     def index_clauses(self, user) -> list[dict] | None:
@@ -574,6 +578,32 @@ class AccessPolicy:
                             "partners": [True]})
         return clauses
 
+    # ------------------------------------- what a partner class sees of a page (issue 11, hardening B)
+    # A partner class reads a class's blog only. A page model may open itself to partners while hiding
+    # some of its fields from them (``partner_hidden_fields``: the class page shows partners its posts,
+    # never its word to families). Search must not reveal those fields: not as a snippet, not as a match.
+
+    def sees_as_partner(self, user, page) -> bool:
+        """Whether `user` reaches `page` only through a partnership of their class (blog only)."""
+        school_path, section_path, under_school, is_class = self._section(page)
+        if not (under_school and is_class):
+            return False
+        scope = self.scope(user)
+        if scope.superuser or school_path in scope.director_school_paths or section_path in scope.class_paths:
+            return False
+        return section_path in scope.partner_class_paths
+
+    def partner_hidden_fields(self, user, page) -> tuple[str, ...]:
+        """The fields of `page` that `user` may not read (empty unless they see it as a partner)."""
+        if not self.sees_as_partner(user, page):
+            return ()
+        return tuple(getattr(page.specific_class, "partner_hidden_fields", ()))
+
+    def searchable(self, user, queryset):
+        """`viewable`, minus the pages a user sees as a partner but not in full: search matches and
+        snippets read every search field, so such a page is no search result for partners."""
+        return self.viewable(user, queryset, for_search=True)
+
     # ------------------------------------------------------------------------------ people rules
     def pupils_of(self, user):
         """Pupils a user acts for as their guardian (workbook progress, forms): a Pupil queryset."""
@@ -591,11 +621,20 @@ class AccessPolicy:
     def _visible_to_partners(model) -> bool:
         return getattr(model, "visible_to_partner_classes", False)
 
-    def _partner_content_types(self):
+    def _partner_content_types(self, searchable_only=False):
         from wagtail.models import get_page_models
 
-        models = [m for m in get_page_models() if self._visible_to_partners(m)]
+        wanted = self._searchable_by_partners if searchable_only else self._visible_to_partners
+        models = [m for m in get_page_models() if wanted(m)]
         return [ct.pk for ct in ContentType.objects.get_for_models(*models).values()] if models else []
+
+    def _partner_searchable_content_types(self):
+        return self._partner_content_types(searchable_only=True)
+
+    @classmethod
+    def _searchable_by_partners(cls, model) -> bool:
+        """Partners may read the whole of such pages (nothing of them is hidden from partners)."""
+        return cls._visible_to_partners(model) and not getattr(model, "partner_hidden_fields", ())
 
 
 _UNSET = object()
