@@ -578,6 +578,21 @@ class AccessPolicy:
                             "partners": [True]})
         return clauses
 
+    # ------------------------------------- admin listings that name pages (issue 11, hardening B)
+    # Wagtail's bulk-action confirmations and page types usage report name pages: they keep to the
+    # pages the user may edit (ent_pages.admin_listings).
+
+    def editable(self, user, queryset):
+        """Filter a page queryset to the pages `user` may edit (Wagtail page permissions, in SQL)."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return queryset.none()
+        if user.is_superuser:
+            return queryset
+        from wagtail.permission_policies.pages import PagePermissionPolicy
+
+        editable = PagePermissionPolicy().instances_user_has_any_permission_for(user, ["change"])
+        return queryset.filter(pk__in=editable.values("pk"))
+
     # ------------------------------------- what a partner class sees of a page (issue 11, hardening B)
     # A partner class reads a class's blog only. A page model may open itself to partners while hiding
     # some of its fields from them (``partner_hidden_fields``: the class page shows partners its posts,

@@ -47,6 +47,18 @@ def explorer_lists_only_viewable_pages(parent_page, pages, request):
     return policy.viewable(request.user, pages)
 
 
+# Page bulk actions that list and touch only pages the user may edit (ent_pages.admin_listings):
+# registered after Wagtail's own (order), they replace them for the same action types.
+def _register_page_bulk_actions():
+    from .admin_listings import PAGE_BULK_ACTIONS
+
+    for action_class in PAGE_BULK_ACTIONS:
+        hooks.register("register_bulk_action", action_class, order=100)
+
+
+_register_page_bulk_actions()
+
+
 # People and roles in the admin, for the city's administrators (Django model permissions decide who
 # sees these menus: by default only superusers). Families are created by the import and activation.
 class PupilViewSet(SnippetViewSet):
