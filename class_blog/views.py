@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ent_pages.access import policy
+from ent_pages.audit import log_action, school_of
 from ent_pages.exports import csv_response
 from ent_pages.models import ClassPage, Enrolment, SchoolPage
 from ent_pages.school_year import current_school_year
@@ -240,6 +241,8 @@ def note_export(request, pk):
     if not policy.can_manage_note(request.user, note):
         raise Http404
     response, writer = csv_response(f"mot-{note.pk}-accuses.csv")
+    log_action(request.user, "preau.export", target=note,
+               schools=[note.school], data={"export": "note_acknowledgements"})
     writer.writerow([_("Pupil"), _("Guardian"), _("Acknowledged"), _("Acknowledged at")])
     for row in note_service.acknowledgement_rows(note):
         for recipient in row["recipients"]:
@@ -359,6 +362,7 @@ def partnership_invite(request, class_id):
             partnership.status, partnership.invited_by = PartnershipStatus.PENDING, request.user
             partnership.message = form.cleaned_data["message"]
             partnership.save()
+        _log_partnership(request.user, partnership)
         messages.success(request, _("Invitation sent to %(class)s.") % {"class": partnership.invited_class.title})
     else:
         messages.error(request, _("Choose a class to invite."))
@@ -386,9 +390,18 @@ def partnership_answer(request, pk, action):
         raise PermissionDenied
     partnership.status, partnership.answered_by = status, user
     partnership.save(update_fields=["status", "answered_by", "updated_at"])
+    _log_partnership(user, partnership)
     messages.success(request, _("Partnership updated: %(status)s.") % {"status": partnership.get_status_display()})
     back = partnership.invited_class if invited_side else partnership.inviting_class
     return redirect("class_blog:class_manage", back.pk)
+
+
+def _log_partnership(user, partnership):
+    """Partnerships open a class's blog to another class: logged for both schools (ent_pages.audit)."""
+    log_action(user, "preau.partnership_changed", target=partnership,
+               title=f"{partnership.inviting_class.title} → {partnership.invited_class.title}",
+               schools=[school_of(partnership.inviting_class), school_of(partnership.invited_class)],
+               data={"status": partnership.status})
 
 
 # ------------------------------------------------------------------------- preferences, quiet hours

@@ -593,6 +593,54 @@ class AccessPolicy:
         editable = PagePermissionPolicy().instances_user_has_any_permission_for(user, ["change"])
         return queryset.filter(pk__in=editable.values("pk"))
 
+    # ----------------------------------------------- second factor (issue 11, hardening B)
+    # Staff sign in with a second factor (ent_pages.second_factor); families may. A school's directors
+    # reset the second factor of the school's teachers and CLAE staff (a lost phone).
+
+    def needs_second_factor(self, user) -> bool:
+        """Teachers, directors, CLAE staff, city editors and administrators: anyone with a staff role or
+        the Wagtail admin. Two small queries, asked at login only."""
+        if user is None or not user.is_active or user.pk is None:
+            return False
+        if user.is_superuser or user.is_staff:
+            return True
+        return (user.staff_assignments.exists() or user.teaching_assignments.exists()
+                or user.has_perm("wagtailadmin.access_admin"))
+
+    def second_factor_resettable(self, user):
+        """The accounts whose second factor `user` may reset (a User queryset)."""
+        from .models import Role, User
+
+        scope = self.scope(user)
+        others = User.objects.exclude(pk=getattr(user, "pk", None)).filter(is_superuser=False)
+        if scope.superuser:
+            return others
+        if not scope.director_school_paths:
+            return User.objects.none()
+        below_director = [Role.TEACHER, Role.CLAE_DIRECTOR, Role.CLAE_ANIMATOR]
+        return others.filter(
+            staff_assignments__school__path__in=scope.director_school_paths, staff_assignments__role__in=below_director,
+        ).exclude(staff_assignments__role=Role.DIRECTOR, staff_assignments__school__path__in=scope.director_school_paths).distinct()
+
+    def can_reset_second_factor(self, user, target) -> bool:
+        return self.second_factor_resettable(user).filter(pk=target.pk).exists()
+
+    # ------------------------------------------- who did what (issue 11, hardening B)
+    # The log of a school's sensitive actions (ent_pages.audit) is for its directors.
+
+    def audited_schools(self, user):
+        """SchoolPage queryset whose log of sensitive actions `user` may read."""
+        from .models import SchoolPage
+
+        scope = self.scope(user)
+        if scope.superuser:
+            return SchoolPage.objects.all()
+        return SchoolPage.objects.filter(path__in=scope.director_school_paths)
+
+    def can_view_some_school_log(self, user) -> bool:
+        scope = self.scope(user)
+        return scope.superuser or bool(scope.director_school_paths)
+
     # ------------------------------------- what a partner class sees of a page (issue 11, hardening B)
     # A partner class reads a class's blog only. A page model may open itself to partners while hiding
     # some of its fields from them (``partner_hidden_fields``: the class page shows partners its posts,

@@ -1,7 +1,6 @@
 """Family and staff pages outside the page tree: "my space" (the landing page after login), activation."""
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import redirect, render
@@ -16,6 +15,7 @@ from .access import policy
 from .forms import CODE_REFUSED, ActivationCodeForm, ActivationForm
 from .models import ClassPage, Enrolment, Pupil, SchoolPage
 from .school_year import current_school_year
+from .second_factor import service as second_factor
 
 
 @login_required
@@ -88,9 +88,27 @@ def activation(request):
             status = 400
         else:
             policy.forget(request.user)
+            _log_activation(request, account, code_row)
+            if not logged_in and second_factor.needs_code(account):
+                # Staff choosing their password: the session opens once their authenticator is enrolled.
+                second_factor.start_pending(request, account)
+                return redirect("ent_pages:second_factor_enrol")
             if not logged_in:
-                login(request, account, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Your account is ready: here are your children's classes.") if not logged_in
-                             else _("The child has been added to your account."))
+                finish = second_factor.complete_login(request, account, notify_new_device=False)
+                messages.success(request, _("Your account is ready: here are your children's classes."))
+                return finish(redirect("ent_pages:my_space"))
+            messages.success(request, _("The child has been added to your account."))
             return redirect("ent_pages:my_space")
     return render(request, "ent_pages/accounts/activation.html", {"form": form, "logged_in": logged_in}, status=status)
+
+
+def _log_activation(request, account, code_row):
+    """Who activated what, in the log of the schools concerned (ent_pages.audit)."""
+    from .audit import log_action, schools_of_pupils, schools_of_user
+
+    if code_row.guardian_id:
+        schools = schools_of_pupils(code_row.guardian.guardianships.values("pupil"))
+    else:
+        schools = schools_of_user(account)
+    log_action(account, "preau.account_activated", target=account, schools=schools,
+               title=account.get_full_name() or account.get_username())
