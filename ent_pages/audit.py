@@ -68,12 +68,23 @@ def log_action(user, action, *, target, schools=(), title=None, data=None):
         log(target, action, user=user, title=title or str(target)[:255], data={**(data or {}), "school": school_id})
 
 
-def school_log(user):
-    """The preau.* entries of the schools whose log `user` may read (the policy decides), newest first."""
-    from wagtail.models import ModelLogEntry
+#: The directors' log shows this many latest entries.
+LOG_LENGTH = 1000
+
+
+def school_log(user, limit=LOG_LENGTH):
+    """The latest preau.* entries of the schools whose log `user` may read (the policy decides), newest first.
+
+    Actions on pages (letters printed, exports of a class) live in Wagtail's page log, the others in its
+    model log: both are read and merged.
+    """
+    from wagtail.models import ModelLogEntry, PageLogEntry
 
     from .access import policy
 
-    schools = policy.audited_schools(user)
-    return (ModelLogEntry.objects.filter(action__startswith="preau.", data__school__in=list(schools.values_list("pk", flat=True)))
-            .select_related("user").order_by("-timestamp", "-pk"))
+    school_ids = list(policy.audited_schools(user).values_list("pk", flat=True))
+    entries = []
+    for model in (ModelLogEntry, PageLogEntry):
+        entries += list(model.objects.filter(action__startswith="preau.", data__school__in=school_ids)
+                        .select_related("user").order_by("-timestamp", "-pk")[:limit])
+    return sorted(entries, key=lambda entry: entry.timestamp, reverse=True)[:limit]
