@@ -19,6 +19,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -151,8 +152,7 @@ def email_taken(email: str, code_row) -> bool:
     from .models import User
 
     others = User.objects.exclude(pk=code_row.user_id) if code_row.user_id else User.objects.all()
-    return (others.filter(username__iexact=email).exists()
-            or others.filter(email__iexact=email, guardian_records__isnull=False).exists())
+    return others.filter(Q(username__iexact=email) | Q(email__iexact=email, guardian_records__isnull=False)).exists()
 
 
 def notify_email_taken(email: str):

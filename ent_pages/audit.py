@@ -43,14 +43,16 @@ def school_of(page):
 
 
 def schools_of_pupils(pupils):
-    """The schools where `pupils` (ids or instances) are enrolled this school year."""
+    """The schools where `pupils` (ids, instances or a subquery) are enrolled this school year (one query)."""
+    from django.db.models.functions import Substr
+
+    from .access import SCHOOL_PREFIX
     from .models import Enrolment, SchoolPage
     from .school_year import current_school_year
 
-    class_paths = Enrolment.objects.filter(pupil__in=pupils, school_year=current_school_year()).values_list(
-        "class_page__path", flat=True)
-    school_paths = {path[:len(path) - SchoolPage.steplen] for path in class_paths}
-    return list(SchoolPage.objects.filter(path__in=school_paths))
+    school_paths = Enrolment.objects.filter(pupil__in=pupils, school_year=current_school_year()).annotate(
+        school_path=Substr("class_page__path", 1, SCHOOL_PREFIX)).values("school_path")
+    return SchoolPage.objects.filter(path__in=school_paths)
 
 
 def schools_of_user(user):
@@ -58,7 +60,7 @@ def schools_of_user(user):
     from .models import Pupil, SchoolPage
 
     staff = list(SchoolPage.objects.filter(staff_assignments__user=user).distinct())
-    return staff + schools_of_pupils(Pupil.objects.filter(guardianships__guardian__user=user))
+    return staff + list(schools_of_pupils(Pupil.objects.filter(guardianships__guardian__user=user)))
 
 
 def log_action(user, action, *, target, schools=(), title=None, data=None):

@@ -89,7 +89,7 @@ def activation(request):
         else:
             policy.forget(request.user)
             _log_activation(request, account, code_row)
-            if not logged_in and second_factor.needs_code(account):
+            if not logged_in and code_row.user_id and second_factor.needs_code(account):
                 # Staff choosing their password: the session opens once their authenticator is enrolled.
                 second_factor.start_pending(request, account)
                 return redirect("ent_pages:second_factor_enrol")

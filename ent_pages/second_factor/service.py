@@ -140,7 +140,7 @@ def _remember_device(request, user, *, notify):
     if token and KnownDevice.objects.filter(user=user, digest=_digest(token)).update(last_seen_at=timezone.now()):
         return lambda response: response
     token = token or secrets.token_urlsafe(24)
-    KnownDevice.objects.get_or_create(user=user, digest=_digest(token))
+    KnownDevice.objects.create(user=user, digest=_digest(token))  # unknown for this user: checked just above
     if notify and user.email:
         send_new_device_email(user)
 

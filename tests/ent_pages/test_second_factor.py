@@ -214,3 +214,11 @@ def test_staff_activating_their_account_enrol_before_their_session_opens(client,
                                             "password2": "Cartable-Vert-2026", "accept_terms": "on"})
     assert response.status_code == 302 and response.url == reverse("ent_pages:second_factor_enrol")
     assert not logged_in(client)
+
+
+def test_family_login_and_security_page_take_few_queries(client, class_page, django_assert_max_num_queries):
+    parent, _pupil = make_parent(class_page)
+    with django_assert_max_num_queries(20):
+        assert client.post(LOGIN, {"username": parent.username, "password": PASSWORD}).status_code == 302
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("ent_pages:security")).status_code == 200
