@@ -3,14 +3,13 @@
 Every decision is asked of ent_pages.access.policy.
 """
 
-import csv
 from collections import OrderedDict
 from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ent_pages.access import policy
+from ent_pages.audit import log_action, school_of
+from ent_pages.exports import csv_response
 from ent_pages.models import ClassPage, Enrolment, SchoolPage
 from ent_pages.school_year import current_school_year
 
@@ -234,10 +235,9 @@ def note_export(request, pk):
     note = _note_or_404(request.user, pk)
     if not policy.can_manage_note(request.user, note):
         raise Http404
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="mot-{note.pk}-accuses.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 CSV files correctly with a BOM.
-    writer = csv.writer(response, delimiter=";")
+    response, writer = csv_response(f"mot-{note.pk}-accuses.csv")
+    log_action(request.user, "preau.export", target=note,
+               schools=[note.school], data={"export": "note_acknowledgements"})
     writer.writerow([_("Pupil"), _("Guardian"), _("Acknowledged"), _("Acknowledged at")])
     for row in note_service.acknowledgement_rows(note):
         for recipient in row["recipients"]:
@@ -357,6 +357,7 @@ def partnership_invite(request, class_id):
             partnership.status, partnership.invited_by = PartnershipStatus.PENDING, request.user
             partnership.message = form.cleaned_data["message"]
             partnership.save()
+        _log_partnership(request.user, partnership)
         messages.success(request, _("Invitation sent to %(class)s.") % {"class": partnership.invited_class.title})
     else:
         messages.error(request, _("Choose a class to invite."))
@@ -384,9 +385,18 @@ def partnership_answer(request, pk, action):
         raise PermissionDenied
     partnership.status, partnership.answered_by = status, user
     partnership.save(update_fields=["status", "answered_by", "updated_at"])
+    _log_partnership(user, partnership)
     messages.success(request, _("Partnership updated: %(status)s.") % {"status": partnership.get_status_display()})
     back = partnership.invited_class if invited_side else partnership.inviting_class
     return redirect("class_blog:class_manage", back.pk)
+
+
+def _log_partnership(user, partnership):
+    """Partnerships open a class's blog to another class: logged for both schools (ent_pages.audit)."""
+    log_action(user, "preau.partnership_changed", target=partnership,
+               title=f"{partnership.inviting_class.title} → {partnership.invited_class.title}",
+               schools=[school_of(partnership.inviting_class), school_of(partnership.invited_class)],
+               data={"status": partnership.status})
 
 
 # ------------------------------------------------------------------------- preferences, quiet hours

@@ -284,8 +284,11 @@ class AccessPolicy:
         return page.permissions_for_user(user).can_edit()
 
     # --------------------------------------------------------------------------- queryset rules
-    def viewable(self, user, queryset):
-        """Filter a page queryset to what `user` may view, in SQL, whatever the number of classes."""
+    def viewable(self, user, queryset, *, for_search=False):
+        """Filter a page queryset to what `user` may view, in SQL, whatever the number of classes.
+
+        ``for_search``: see `searchable` (partner classes find only the pages they may read in full).
+        """
         from .models import ClassPage, SchoolPage
 
         scope = self.scope(user)
@@ -306,7 +309,8 @@ class AccessPolicy:
                 _preau_section__in=Subquery(ClassPage.objects.filter(depth=SCHOOL_DEPTH + 1).values("path"))
             )
         if scope.partner_class_paths:
-            allowed |= Q(_preau_section__in=scope.partner_class_paths) & Q(content_type__in=self._partner_content_types())
+            partner_types = self._partner_searchable_content_types() if for_search else self._partner_content_types()
+            allowed |= Q(_preau_section__in=scope.partner_class_paths) & Q(content_type__in=partner_types)
         return queryset.filter(allowed)
 
     def public(self, queryset):
@@ -661,7 +665,7 @@ class AccessPolicy:
             "visibility": self.CLASS if is_class else self.SCHOOL,
             "school_path": school_path,
             "section_path": section_path,
-            "partners": is_class and self._visible_to_partners(page.specific_class),
+            "partners": is_class and self._searchable_by_partners(page.specific_class),
         }
 
     def index_clauses(self, user) -> list[dict] | None:
@@ -683,6 +687,95 @@ class AccessPolicy:
                             "partners": [True]})
         return clauses
 
+    # ------------------------------------- admin listings that name pages (issue 11, hardening B)
+    # Wagtail's bulk-action confirmations and page types usage report name pages: they keep to the
+    # pages the user may edit (ent_pages.admin_listings).
+
+    def editable(self, user, queryset):
+        """Filter a page queryset to the pages `user` may edit (Wagtail page permissions, in SQL)."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return queryset.none()
+        if user.is_superuser:
+            return queryset
+        from wagtail.permission_policies.pages import PagePermissionPolicy
+
+        editable = PagePermissionPolicy().instances_user_has_any_permission_for(user, ["change"])
+        return queryset.filter(pk__in=editable.values("pk"))
+
+    # ----------------------------------------------- second factor (issue 11, hardening B)
+    # Staff sign in with a second factor (ent_pages.second_factor); families may. A school's directors
+    # reset the second factor of the school's teachers and CLAE staff (a lost phone).
+
+    def needs_second_factor(self, user) -> bool:
+        """Teachers, directors, CLAE staff, city editors and administrators: anyone with a staff role or
+        the Wagtail admin. Two small queries, asked at login only."""
+        if user is None or not user.is_active or user.pk is None:
+            return False
+        if user.is_superuser or user.is_staff:
+            return True
+        return (user.staff_assignments.exists() or user.teaching_assignments.exists()
+                or user.has_perm("wagtailadmin.access_admin"))
+
+    def second_factor_resettable(self, user):
+        """The accounts whose second factor `user` may reset (a User queryset)."""
+        from .models import Role, User
+
+        scope = self.scope(user)
+        others = User.objects.exclude(pk=getattr(user, "pk", None)).filter(is_superuser=False)
+        if scope.superuser:
+            return others
+        if not scope.director_school_paths:
+            return User.objects.none()
+        below_director = [Role.TEACHER, Role.CLAE_DIRECTOR, Role.CLAE_ANIMATOR]
+        return others.filter(
+            staff_assignments__school__path__in=scope.director_school_paths, staff_assignments__role__in=below_director,
+        ).exclude(staff_assignments__role=Role.DIRECTOR, staff_assignments__school__path__in=scope.director_school_paths).distinct()
+
+    def can_reset_second_factor(self, user, target) -> bool:
+        return self.second_factor_resettable(user).filter(pk=target.pk).exists()
+
+    # ------------------------------------------- who did what (issue 11, hardening B)
+    # The log of a school's sensitive actions (ent_pages.audit) is for its directors.
+
+    def audited_schools(self, user):
+        """SchoolPage queryset whose log of sensitive actions `user` may read."""
+        from .models import SchoolPage
+
+        scope = self.scope(user)
+        if scope.superuser:
+            return SchoolPage.objects.all()
+        return SchoolPage.objects.filter(path__in=scope.director_school_paths)
+
+    def can_view_some_school_log(self, user) -> bool:
+        scope = self.scope(user)
+        return scope.superuser or bool(scope.director_school_paths)
+
+    # ------------------------------------- what a partner class sees of a page (issue 11, hardening B)
+    # A partner class reads a class's blog only. A page model may open itself to partners while hiding
+    # some of its fields from them (``partner_hidden_fields``: the class page shows partners its posts,
+    # never its word to families). Search must not reveal those fields: not as a snippet, not as a match.
+
+    def sees_as_partner(self, user, page) -> bool:
+        """Whether `user` reaches `page` only through a partnership of their class (blog only)."""
+        school_path, section_path, under_school, is_class = self._section(page)
+        if not (under_school and is_class):
+            return False
+        scope = self.scope(user)
+        if scope.superuser or school_path in scope.director_school_paths or section_path in scope.class_paths:
+            return False
+        return section_path in scope.partner_class_paths
+
+    def partner_hidden_fields(self, user, page) -> tuple[str, ...]:
+        """The fields of `page` that `user` may not read (empty unless they see it as a partner)."""
+        if not self.sees_as_partner(user, page):
+            return ()
+        return tuple(getattr(page.specific_class, "partner_hidden_fields", ()))
+
+    def searchable(self, user, queryset):
+        """`viewable`, minus the pages a user sees as a partner but not in full: search matches and
+        snippets read every search field, so such a page is no search result for partners."""
+        return self.viewable(user, queryset, for_search=True)
+
     # ------------------------------------------------------------------------------ people rules
     def pupils_of(self, user):
         """Pupils a user acts for as their guardian (workbook progress, forms): a Pupil queryset."""
@@ -700,11 +793,20 @@ class AccessPolicy:
     def _visible_to_partners(model) -> bool:
         return getattr(model, "visible_to_partner_classes", False)
 
-    def _partner_content_types(self):
+    def _partner_content_types(self, searchable_only=False):
         from wagtail.models import get_page_models
 
-        models = [m for m in get_page_models() if self._visible_to_partners(m)]
+        wanted = self._searchable_by_partners if searchable_only else self._visible_to_partners
+        models = [m for m in get_page_models() if wanted(m)]
         return [ct.pk for ct in ContentType.objects.get_for_models(*models).values()] if models else []
+
+    def _partner_searchable_content_types(self):
+        return self._partner_content_types(searchable_only=True)
+
+    @classmethod
+    def _searchable_by_partners(cls, model) -> bool:
+        """Partners may read the whole of such pages (nothing of them is hidden from partners)."""
+        return cls._visible_to_partners(model) and not getattr(model, "partner_hidden_fields", ())
 
 
 _UNSET = object()

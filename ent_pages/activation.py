@@ -19,6 +19,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -141,6 +142,39 @@ def redeem(code_row, *, user=None, email=None, password=None):
     locked.used_at = timezone.now()
     locked.save(update_fields=["used_at"])
     return account
+
+
+def email_taken(email: str, code_row) -> bool:
+    """Whether another account already uses `email` as its login (or a family account as its address).
+
+    Asked only once the code was found good, and never answered on screen (see ``notify_email_taken``).
+    """
+    from .models import User
+
+    others = User.objects.exclude(pk=code_row.user_id) if code_row.user_id else User.objects.all()
+    return others.filter(Q(username__iexact=email) | Q(email__iexact=email, guardian_records__isnull=False)).exists()
+
+
+def notify_email_taken(email: str):
+    """Tell the owner of an address, by email only, that a letter was typed with it.
+
+    The activation page answers as for a wrong code, so that nobody can learn from it which addresses
+    have an account; the real owner learns from this message what to do.
+    """
+    from django.core.mail import send_mail
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    send_mail(
+        _("Préau: an activation was tried with your address"),
+        _("Someone typed the code of an activation letter on Préau with this email address, which already has an "
+          "account.\n\nIf it was you: log in with this address (%(login)s), then type the code of your letter again "
+          "on %(activation)s: the child will be added to your account.\n\nIf it was not you, you can ignore this "
+          "message; nothing was changed.") % {
+            "login": base + reverse("ent_pages:login"), "activation": base + reverse("ent_pages:activation")},
+        None, [email],
+    )
 
 
 # ------------------------------------------------------------------------------------ throttle

@@ -168,6 +168,10 @@ def seed_demo_city(stdout=None):
     from periscolaire.demo import seed_clae_spaces  # CLAE spaces, their directors, demo image consents
 
     seed_clae_spaces(stdout)
+
+    from .second_factor.demo import enrol_demo_staff  # after every app created its staff
+
+    enrol_demo_staff(stdout)
     return city
 
 

@@ -101,14 +101,9 @@ class ActivationForm(ActivationCodeForm):
     accept_terms = forms.BooleanField(label=_("I accept the terms of use of Préau"), required=True)
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(username__iexact=email).exists() or User.objects.filter(email__iexact=email, guardian_records__isnull=False).exists():
-            raise forms.ValidationError(
-                _("An account already uses this email address. Log in with it, then type your code again: "
-                  "the child will be added to your account."),
-                code="email_taken",
-            )
-        return email
+        # Whether an account already uses the address is never said here: the view decides after the
+        # code was checked, and answers alike (ent_pages.views.activation).
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         cleaned = super().clean()

@@ -5,11 +5,15 @@ from django.urls import path, reverse_lazy
 
 from . import views
 from .media import views as media_views
+from .second_factor import views as second_factor
 
 app_name = "ent_pages"
 
 urlpatterns = [
-    path("connexion/", auth_views.LoginView.as_view(template_name="ent_pages/accounts/login.html", redirect_authenticated_user=True), name="login"),
+    path("connexion/", second_factor.LoginView.as_view(), name="login"),
+    path("connexion/code/", second_factor.verify, name="second_factor_verify"),
+    path("connexion/double-facteur/", second_factor.enrol, name="second_factor_enrol"),
+    path("mon-compte/securite/", second_factor.security, name="security"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "mot-de-passe/",

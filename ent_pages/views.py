@@ -1,7 +1,6 @@
 """Family and staff pages outside the page tree: "my space" (the landing page after login), activation."""
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import redirect, render
@@ -16,6 +15,7 @@ from .access import policy
 from .forms import CODE_REFUSED, ActivationCodeForm, ActivationForm
 from .models import ClassPage, Enrolment, SchoolPage
 from .school_year import current_school_year
+from .second_factor import service as second_factor
 
 
 @login_required
@@ -52,8 +52,10 @@ def my_space(request):
 def activation(request):
     """/activation/: a code from a letter becomes an account, or joins the account of a logged-in parent.
 
-    Wrong, expired and used codes get the same message; failures count for django-axes, per client
-    address and per account, and a throttled client is refused before the code is even looked at.
+    The code is checked first. Wrong, expired and used codes, and a good code typed with an email address
+    that another account already uses, all get the same message and status, and all count as a failure for
+    django-axes (per client address and per account): the page never tells whether an address has an
+    account — its owner is told by email instead. A throttled client is refused before anything is looked at.
     """
     logged_in = request.user.is_authenticated
     form_class = ActivationCodeForm if logged_in else ActivationForm
@@ -64,28 +66,49 @@ def activation(request):
         if activation_codes.is_throttled(request, email):
             return render(request, "ent_pages/accounts/activation.html",
                           {"form": form_class(), "throttled": True, "logged_in": logged_in}, status=429)
+        account = None
         if form.is_valid():
             code_row = activation_codes.find_usable(form.cleaned_data["code"])
-            account = None
+            email = form.cleaned_data.get("email") or ""
+            if code_row is not None and not logged_in and activation_codes.email_taken(email, code_row):
+                activation_codes.notify_email_taken(email)
+                code_row = None
             if code_row is not None:
                 try:
                     account = activation_codes.redeem(
                         code_row, user=request.user if logged_in else None,
-                        email=form.cleaned_data.get("email"), password=form.cleaned_data.get("password1"),
+                        email=email or None, password=form.cleaned_data.get("password1"),
                     )
                 except activation_codes.ActivationRefused:
                     account = None
             if account is None:
-                activation_codes.record_failure(request, email)
                 form.add_error("code", CODE_REFUSED)
-                status = 400
-            else:
-                policy.forget(request.user)
-                if not logged_in:
-                    login(request, account, backend="django.contrib.auth.backends.ModelBackend")
-                messages.success(request, _("Your account is ready: here are your children's classes.") if not logged_in
-                                 else _("The child has been added to your account."))
-                return redirect("ent_pages:my_space")
-        else:
+        if account is None:
+            activation_codes.record_failure(request, email)
             status = 400
+        else:
+            policy.forget(request.user)
+            _log_activation(request, account, code_row)
+            if not logged_in and code_row.user_id and second_factor.needs_code(account):
+                # Staff choosing their password: the session opens once their authenticator is enrolled.
+                second_factor.start_pending(request, account)
+                return redirect("ent_pages:second_factor_enrol")
+            if not logged_in:
+                finish = second_factor.complete_login(request, account, notify_new_device=False)
+                messages.success(request, _("Your account is ready: here are your children's classes."))
+                return finish(redirect("ent_pages:my_space"))
+            messages.success(request, _("The child has been added to your account."))
+            return redirect("ent_pages:my_space")
     return render(request, "ent_pages/accounts/activation.html", {"form": form, "logged_in": logged_in}, status=status)
+
+
+def _log_activation(request, account, code_row):
+    """Who activated what, in the log of the schools concerned (ent_pages.audit)."""
+    from .audit import log_action, schools_of_pupils, schools_of_user
+
+    if code_row.guardian_id:
+        schools = schools_of_pupils(code_row.guardian.guardianships.values("pupil"))
+    else:
+        schools = schools_of_user(account)
+    log_action(account, "preau.account_activated", target=account, schools=schools,
+               title=account.get_full_name() or account.get_username())

@@ -6,6 +6,7 @@ from django.urls import path, reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
@@ -45,6 +46,18 @@ def chooser_lists_only_viewable_pages(pages, request):
 @hooks.register("construct_explorer_page_queryset")
 def explorer_lists_only_viewable_pages(parent_page, pages, request):
     return policy.viewable(request.user, pages)
+
+
+# Page bulk actions that list and touch only pages the user may edit (ent_pages.admin_listings):
+# registered after Wagtail's own (order), they replace them for the same action types.
+def _register_page_bulk_actions():
+    from .admin_listings import PAGE_BULK_ACTIONS
+
+    for action_class in PAGE_BULK_ACTIONS:
+        hooks.register("register_bulk_action", action_class, order=100)
+
+
+_register_page_bulk_actions()
 
 
 # People and roles in the admin, for the city's administrators (Django model permissions decide who
@@ -91,10 +104,15 @@ register_snippet(PeopleViewSetGroup)
 @hooks.register("register_admin_urls")
 def register_activation_urls():
     from . import admin_views
+    from .second_factor import views as second_factor_views
 
     return [
         path("preau/lettres/<int:page_id>/", admin_views.activation_letters, name="ent_pages_activation_letters"),
         path("preau/activations/<int:page_id>/", admin_views.activation_report, name="ent_pages_activation_report"),
+        path("preau/journal/", admin_views.school_log, name="ent_pages_school_log"),
+        path("preau/double-facteur/", second_factor_views.staff_second_factors, name="ent_pages_second_factors"),
+        path("preau/double-facteur/<int:user_id>/reinitialiser/", second_factor_views.reset_second_factor,
+             name="ent_pages_reset_second_factor"),
     ]
 
 
@@ -117,3 +135,56 @@ def activation_listing_buttons(page, user, next_url=None):
 @hooks.register("register_page_header_buttons")
 def activation_header_buttons(page, user, view_name, next_url=None):
     yield from _activation_buttons(page, user, 80)
+
+
+class SecondFactorsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return policy.second_factor_resettable(request.user).exists()
+
+
+class SchoolLogMenuItem(MenuItem):
+    def is_shown(self, request):
+        return policy.can_view_some_school_log(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_school_log_menu_item():
+    return SchoolLogMenuItem(_("Who did what"), reverse("ent_pages_school_log"), name="school-log", icon_name="history",
+                             order=9000)
+
+
+@hooks.register("register_admin_menu_item")
+def register_second_factors_menu_item():
+    return SecondFactorsMenuItem(_("Staff second factors"), reverse("ent_pages_second_factors"),
+                                 name="second-factors", icon_name="key", order=9100)
+
+
+@hooks.register("register_log_actions")
+def register_preau_log_actions(actions):
+    """Préau's sensitive actions in Wagtail's audit log (ent_pages.audit)."""
+    from . import audit
+
+    audit.register(actions)
+
+
+def _log_role(request, assignments, action):
+    """A role given, changed or removed in the admin, in the log of its school (ent_pages.audit)."""
+    from . import audit
+
+    for assignment in assignments:
+        if not isinstance(assignment, StaffAssignment | TeachingAssignment):
+            continue
+        school = assignment.school if isinstance(assignment, StaffAssignment) else audit.school_of(assignment.class_page)
+        audit.log_action(request.user, action, target=assignment.user, schools=[school],
+                         title=f"{assignment.user.get_full_name() or assignment.user.get_username()} — {assignment}")
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def log_role_saved(request, instance):
+    _log_role(request, [instance], "preau.role_changed")
+
+
+@hooks.register("after_delete_snippet")
+def log_role_removed(request, instances):
+    _log_role(request, instances, "preau.role_removed")

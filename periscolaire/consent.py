@@ -106,6 +106,10 @@ def set_consent(guardian, pupil, purpose, school_year, decision, changed_by=None
         pupil=pupil, guardian=guardian, purpose=purpose, school_year=school_year,
         old_decision=old, new_decision=decision, changed_by=changed_by,
     )
+    from ent_pages.audit import log_action, schools_of_pupils
+
+    log_action(changed_by, "preau.consent_changed", target=pupil, schools=schools_of_pupils([pupil.pk]),
+               data={"purpose": str(purpose), "old": old, "new": decision, "school_year": school_year})
     return True
 
 

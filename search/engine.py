@@ -154,7 +154,7 @@ def label_facets(counts: dict[str, Counter], params: SearchParams) -> dict[str, 
 class DatabaseSearchEngine:
     """Wagtail's database backend (SQLite FTS5, PostgreSQL full text) with French normalisation.
 
-    The page queryset given to the backend is already filtered by `policy.viewable` (through a
+    The page queryset given to the backend is already filtered by `policy.searchable` (through a
     primary-key subquery, the only form of it the backend accepts), so ranking, counting and facets
     only ever see viewable pages.
     """
@@ -169,7 +169,7 @@ class DatabaseSearchEngine:
     # ---------------------------------------------------------------------------- candidates
     def candidates(self, user, params: SearchParams):
         """Live pages the user may view, inside their validity dates, narrowed by the selected facets."""
-        pages = policy.viewable(user, Page.objects.live().filter(depth__gt=1))
+        pages = policy.searchable(user, Page.objects.live().filter(depth__gt=1))
         for model in curated_models():
             pages = pages.exclude(pk__in=model.objects.exclude(CuratedPage.current_q()).values("pk"))
         if params.type:

@@ -1,5 +1,5 @@
 from ..media.models import LiveFileUsage, PageCollection, PrivateDocument, PrivateImage, PrivateRendition
-from .accounts import ActivationCode
+from .accounts import ActivationCode, KnownDevice
 from .pages import CityHomePage, ClassPage, SchoolKind, SchoolPage
 from .people import Enrolment, Guardian, Guardianship, Pupil, Relationship, Role, StaffAssignment, TeachingAssignment
 from .users import User
@@ -11,6 +11,7 @@ __all__ = [
     "Enrolment",
     "Guardian",
     "Guardianship",
+    "KnownDevice",
     "LiveFileUsage",
     "PageCollection",
     "PrivateDocument",

@@ -46,3 +46,25 @@ class ActivationCode(models.Model):
 
     def __str__(self):
         return f"{self.guardian or self.user} ({self.expires_at:%Y-%m-%d})"
+
+
+class KnownDevice(models.Model):
+    """A browser a user has logged in from: a login from any other sends the account an email.
+
+    The browser keeps a random token in a signed cookie; only its keyed hash is stored here
+    (ent_pages.second_factor). Nothing about the browser itself (address, user agent) is kept.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="known_devices",
+                             verbose_name=_("user"))
+    digest = models.CharField(_("digest"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("last seen at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("known device")
+        verbose_name_plural = _("known devices")
+        constraints = [models.UniqueConstraint(fields=["user", "digest"], name="known_device_once_per_user")]
+
+    def __str__(self):
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"

@@ -148,6 +148,8 @@ class ClassPage(FrenchSearchable, Page):
 
     #: Partner classes may open the class page, which then shows the blog only (see class_blog).
     visible_to_partner_classes = True
+    #: ...but not its word to families (ent_pages.access: ``partner_hidden_fields``, search leaves it out).
+    partner_hidden_fields = ("welcome",)
 
     class Meta:
         verbose_name = _("class")

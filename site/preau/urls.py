@@ -4,9 +4,16 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 
+from ent_pages.admin_listings import EditablePageTypesUsageReportView
+from ent_pages.second_factor import views as second_factor_views
 from ent_pages.sitemaps import PublicSitemap
 
 urlpatterns = [
+    # Wagtail's page types usage report, counted over the pages the user may edit (ent_pages.admin_listings).
+    path("admin/reports/page-types-usage/", EditablePageTypesUsageReportView.as_view()),
+    path("admin/reports/page-types-usage/results/", EditablePageTypesUsageReportView.as_view(results_only=True)),
+    # Wagtail's admin login asks for a password only: staff log in with their second factor at /connexion/.
+    path("admin/login/", second_factor_views.admin_login),
     path("admin/", include(wagtailadmin_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PublicSitemap}}),
     path("recherche/", include("search.urls")),

@@ -139,12 +139,56 @@ def test_parent_with_children_in_two_schools_ends_with_one_account(client, class
     assert class_page.title in home and elsewhere.title in home
 
 
-def test_an_email_already_used_cannot_create_a_second_account(client, class_page):
+def _error_of(response):
+    return re.search(r'<ul class="errorlist[^>]*>(.*?)</ul>', response.content.decode(), re.S).group(1)
+
+
+def test_an_email_already_used_cannot_create_a_second_account(client, class_page, mailoutbox):
     client.post(URL, form(code_for(family(class_page)[0])))
     client.logout()
-    response = client.post(URL, form(code_for(family(class_page)[0])))
-    assert response.status_code == 400 and "Un compte utilise déjà cette adresse e-mail" in response.content.decode()
-    assert User.objects.count() == 1
+    mailoutbox.clear()
+    guardian = family(class_page)[0]
+    code = code_for(guardian)
+    response = client.post(URL, form(code))
+    assert response.status_code == 400 and "Ce code ne fonctionne pas" in response.content.decode()
+    assert User.objects.count() == 1 and activation.find_usable(code) is not None
+    # The owner of the address, and only them, is told what to do.
+    (notice,) = mailoutbox
+    assert notice.to == ["maman@example.org"] and "/activation/" in notice.body and code not in notice.body
+
+
+def test_activation_answers_alike_whether_the_email_has_an_account_or_not(client, class_page, mailoutbox):
+    """Checked first, the code decides: an outsider cannot learn which addresses have an account."""
+    User.objects.create_user("connu@example.org", email="connu@example.org", password=PASSWORD)
+    wrong = "ABCD-EFGH-JKMN-PQRS"
+    taken = client.post(URL, form(wrong, email="connu@example.org"))
+    free = client.post(URL, form(wrong, email="inconnu@example.org"))
+    assert taken.status_code == free.status_code == 400
+    assert _error_of(taken) == _error_of(free)
+    assert mailoutbox == []  # a wrong code tells nobody anything
+    # With a good code, a taken address gets the wrong code's very answer; the code stays usable.
+    code = code_for(family(class_page)[0])
+    with_code = client.post(URL, form(code, email="CONNU@example.org"))
+    assert with_code.status_code == 400 and _error_of(with_code) == _error_of(free)
+    assert activation.find_usable(code) is not None
+
+
+@override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=10)
+def test_trying_emails_with_a_good_code_is_counted_and_throttled(client, class_page):
+    for n in range(10):
+        User.objects.create_user(f"parent{n}@example.org", email=f"parent{n}@example.org", password=PASSWORD)
+    code = code_for(family(class_page)[0])
+    statuses = [client.post(URL, form(code, email=f"parent{n}@example.org"), REMOTE_ADDR="203.0.113.50").status_code
+                for n in range(10)]
+    assert statuses == [400] * 9 + [429]
+    # Locked: even a free address and the good code are refused from that client now.
+    assert client.post(URL, form(code, email="libre@example.org"), REMOTE_ADDR="203.0.113.50").status_code == 429
+
+
+@override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=10)
+def test_invalid_activation_forms_count_as_failures(client):
+    statuses = [client.post(URL, {"code": "x", "email": "nope"}, REMOTE_ADDR="203.0.113.51").status_code for _ in range(10)]
+    assert statuses == [400] * 9 + [429]
 
 
 @override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=10)
@@ -189,7 +233,8 @@ def test_activation_page_and_request_take_few_queries(client, class_page, django
     code = code_for(guardian)
     with django_assert_max_num_queries(2):
         assert client.get(URL).status_code == 200
-    with django_assert_max_num_queries(25):
+    # 25, plus the entry in the school's log (4) and the browser remembered as a known device (1).
+    with django_assert_max_num_queries(30):
         assert client.post(URL, form(code)).status_code == 302
 
 

@@ -77,3 +77,15 @@ def test_demo_separated_parents_both_see_their_childs_class(demo, client):
     for username in ("maman.separee", "papa.separe"):
         client.login(username=username, password="Preau-Demo-2026")
         assert client.get("/lilas/gs/").status_code == 200
+
+
+def test_demo_staff_log_in_with_the_published_demo_authenticator(demo, client):
+    from ent_pages.second_factor.demo import current_demo_code
+
+    response = client.post("/connexion/", {"username": "directrice.lilas", "password": "Preau-Demo-2026"})
+    assert response.url == "/connexion/code/" and "_auth_user_id" not in client.session
+    client.post("/connexion/code/", {"code": current_demo_code()})
+    assert client.get("/admin/").status_code == 200
+    family = client.__class__()
+    family.post("/connexion/", {"username": "parent.ce1b", "password": "Preau-Demo-2026"})
+    assert "_auth_user_id" in family.session  # families keep password login

@@ -6,7 +6,15 @@ from django.core.management import CommandError, call_command
 from ent_pages.access import policy
 from search import elastic
 from search.management.commands.rebuild_search_index import progress_bar
-from tests.factories import ClassPageFactory, UserFactory, make_director, make_parent, make_teacher
+from tests.factories import (
+    ClassPageFactory,
+    ClassPartnershipFactory,
+    ClassPostPageFactory,
+    UserFactory,
+    make_director,
+    make_parent,
+    make_teacher,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -115,11 +123,14 @@ def test_index_clauses_agree_with_the_access_policy_for_every_role(city, school,
     from wagtail.models import Page
 
     neighbour = ClassPageFactory(parent=other_school, title="CP Z")
+    # A partner class reads CE1 B's posts, not its class page's word to families (policy.searchable).
+    ClassPartnershipFactory(inviting_class=class_page, invited_class=neighbour)
+    ClassPostPageFactory(parent=class_page, title="Billet partagé")
     users = [None, make_parent(class_page)[0], make_teacher(other_class), make_director(school),
              make_parent(neighbour)[0], UserFactory(is_superuser=True)]
     pages = list(Page.objects.filter(depth__gt=1).specific())
     for user in users:
-        viewable = set(policy.viewable(user, Page.objects.all()).values_list("pk", flat=True))
+        viewable = set(policy.searchable(user, Page.objects.all()).values_list("pk", flat=True))
         clauses = policy.index_clauses(user)
         for page in pages:
             assert _visible(policy.index_audience(page), clauses) == (page.pk in viewable), (user, page)

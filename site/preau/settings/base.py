@@ -37,6 +37,10 @@ INSTALLED_APPS = [
     "taggit",
     "guardian",
     "axes",
+    # Second factor for staff (ent_pages.second_factor): TOTP apps and single-use recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_filters",
     "csp",
     "django.contrib.auth",
@@ -58,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether the session was opened with a second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     # File links signed for the viewer's browser while the page is built (ent_pages.media.links).
     "ent_pages.media.links.MediaLinkMiddleware",
     # Every answer to a logged-in user is "private, no-store" unless its view declares it public.
@@ -144,6 +150,9 @@ PREAU_ACTIVATION_CODE_DAYS = int(os.environ.get("PREAU_ACTIVATION_CODE_DAYS", "9
 # deactivated accounts are deleted this many days later (the CNIL's three months for ENTs).
 PREAU_ARCHIVED_CLASS_FAMILY_DAYS = int(os.environ.get("PREAU_ARCHIVED_CLASS_FAMILY_DAYS", "60"))
 PREAU_DEACTIVATED_ACCOUNT_DAYS = int(os.environ.get("PREAU_DEACTIVATED_ACCOUNT_DAYS", "92"))
+
+# Second factor (ent_pages.second_factor): the name authenticator apps show; the emails about new devices.
+OTP_TOTP_ISSUER = "Préau"
 
 LOGIN_URL = "ent_pages:login"
 LOGIN_REDIRECT_URL = "ent_pages:my_space"
