@@ -63,12 +63,19 @@ def attach(message, uploaded, user):
     return Attachment.objects.create(message=message, document=document)
 
 
-def delete_files(attachments):
-    """Delete the stored files (originals, renditions, documents) of `attachments` and their rows."""
+def delete_attachments(attachments):
+    """Delete the image and document rows of `attachments`; returns a function deleting their files,
+    to run once the deletion is committed (conversations.retention)."""
+    files = []
     for attachment in attachments:
         target = attachment.image or attachment.document
         if attachment.image_id:
-            for rendition in attachment.image.renditions.all():
-                rendition.file.delete(save=False)
-        target.file.delete(save=False)
+            files += [rendition.file for rendition in attachment.image.renditions.all()]
+        files.append(target.file)
         target.delete()
+
+    def delete_files():
+        for field_file in files:
+            field_file.storage.delete(field_file.name)
+
+    return delete_files

@@ -14,7 +14,7 @@ from django.utils import timezone
 from ent_pages.school_year import school_year_for
 
 from . import settings as conf
-from .attachments import delete_files
+from .attachments import delete_attachments
 from .models import Attachment, Broadcast, Thread
 
 
@@ -49,10 +49,10 @@ def run_retention(today=None, dry_run=False, stdout=None):
         return archive_count, delete_count
     with transaction.atomic():
         to_archive.update(archived_at=timezone.now())
-        files = list(attachments)
+        delete_files = delete_attachments(list(attachments))
         thread_ids = list(to_delete.values_list("pk", flat=True))
         broadcast_ids = set(to_delete.exclude(broadcast=None).values_list("broadcast_id", flat=True))
         Thread.objects.filter(pk__in=thread_ids).delete()
         Broadcast.objects.filter(pk__in=broadcast_ids, threads__isnull=True).delete()
-        transaction.on_commit(lambda: delete_files(files))
+        transaction.on_commit(delete_files)
     return archive_count, delete_count

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from django_sendfile import sendfile
 
 from ent_pages.access import policy
-from ent_pages.models import ClassPage, Enrolment, Guardianship, User
+from ent_pages.models import ClassPage, Enrolment, Guardianship, Role, User
 from ent_pages.school_year import current_school_year
 
 from . import sending
@@ -102,11 +102,24 @@ def thread_detail(request, pk):
     }))
 
 
+def _prefilled(form_contacts, wanted):
+    """The contact key a link asked for: a key, or "t<teacher>-c<class>" from a class page."""
+    if any(c.key == wanted for c in form_contacts):
+        return wanted
+    if wanted.startswith("t") and "-c" in wanted:
+        teacher, _sep, class_id = wanted[1:].partition("-c")
+        for contact in form_contacts:
+            if (contact.key.startswith(f"t{teacher}-") and str(contact.class_page_id) == class_id):
+                return contact.key
+    return ""
+
+
 @login_required
 def new_thread(request):
     user = request.user
-    initial = {"recipient": request.GET.get("a", "")}
-    form = NewThreadForm(request.POST or None, request.FILES or None, user=user, initial=initial)
+    form = NewThreadForm(request.POST or None, request.FILES or None, user=user,
+                         initial={"recipient": _prefilled(form_contacts=policy.conversation_contacts(user),
+                                                          wanted=request.GET.get("a", ""))})
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -209,8 +222,25 @@ def report(request, pk):
         messages.error(request, _("Say in a few words what is wrong."))
     else:
         Report.objects.create(thread=thread, reporter=request.user, context=form.cleaned_data["context"])
+        _tell_directors(thread, request.user)
         messages.success(request, _("Thank you. The school's director has received this conversation."))
     return redirect("conversations:thread", pk=thread.pk)
+
+
+def _tell_directors(thread, reporter):
+    """Email the school's directors that a conversation was reported (a link, never the messages)."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.urls import reverse
+
+    emails = sorted(set(
+        User.objects.filter(is_active=True, staff_assignments__school=thread.school, staff_assignments__role=Role.DIRECTOR)
+        .exclude(email="").values_list("email", flat=True)
+    ))
+    if emails:
+        url = settings.WAGTAILADMIN_BASE_URL + reverse("conversations:thread", args=[thread.pk])
+        send_mail(_("A conversation was reported"),
+                  _("%(name)s reported a conversation: %(url)s") % {"name": reporter, "url": url}, None, emails)
 
 
 @login_required

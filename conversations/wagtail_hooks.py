@@ -8,16 +8,17 @@ from ent_pages.access import policy
 
 @hooks.register("class_page_sections")
 def class_page_write_links(class_page, request, context):
-    """"Écrire" to the class's teachers (families), or to the class's families (its staff)."""
+    """"Écrire" to the class's teachers (its families), or to the class's families (its staff).
+
+    The links only prefill the new-thread form, which offers and accepts nothing but the policy's
+    contacts: no query here (the teachers come with the page, the scope is remembered).
+    """
     user = request.user
     if not user.is_authenticated:
         return None
-    context["write_links"] = [
-        (c.key, c.label) for c in policy.conversation_contacts(user)
-        if c.kind == "family" and c.class_page_id == class_page.pk and "pupil_id" in c.sender_grounds
-        and c.key.startswith("t")
-    ]
     context["write_broadcast_class"] = class_page if policy.can_broadcast_to_class(user, class_page) else None
+    is_family = class_page.path in policy.scope(user).class_paths and not context["write_broadcast_class"]
+    context["write_teachers"] = context.get("teachers", []) if is_family else []
     return "conversations/includes/class_page_write.html"
 
 

@@ -1,5 +1,5 @@
-from ent_pages.access import policy
 from conversations.sending import start_thread
+from ent_pages.access import policy
 
 
 def contact_to(sender, recipient, kind=None):

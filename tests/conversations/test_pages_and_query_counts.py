@@ -79,8 +79,11 @@ def test_class_page_offers_write_to_the_teacher_to_its_families_only(client, peo
     url = Page.objects.get(pk=class_page.pk).url
     client.force_login(people["parent"])
     page = client.get(url).content.decode()
-    assert reverse("conversations:new_thread") + "?a=t" in page
+    link = f'{reverse("conversations:new_thread")}?a=t{people["teacher"].pk}-c{class_page.pk}'
+    assert link in page
     assert reverse("conversations:broadcast_new", args=[class_page.pk]) not in page
+    form = client.get(link).content.decode()
+    assert f'value="t{people["teacher"].pk}-p{people["pupil"].pk}" selected' in form
     client.force_login(people["teacher"])
     page = client.get(url).content.decode()
     assert reverse("conversations:broadcast_new", args=[class_page.pk]) in page

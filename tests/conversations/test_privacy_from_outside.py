@@ -74,8 +74,8 @@ def test_broadcast_families_see_neither_each_other_nor_a_recipient_list(client, 
     assert set(mine.participants.values_list("user", flat=True)) == {people["teacher"].pk, people["parent"].pk}
     # The sender sees "read by 1 family out of 2".
     client.force_login(people["teacher"])
-    page = client.get(reverse("conversations:broadcast", args=[broadcast.pk])).content.decode()
-    assert "1 famille sur 2" in page or "1 families out of 2" in page
+    page = client.get(reverse("conversations:broadcast", args=[broadcast.pk]), HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Lu par 1 famille sur 2" in page.content.decode()
 
 
 def test_revoked_guardianship_closes_access_at_once(client, people, question):
@@ -124,9 +124,10 @@ def test_a_read_message_cannot_be_recalled(client, people, question):
 
 
 def test_message_cannot_be_recalled_after_the_delay(people, question, settings):
+    from datetime import timedelta
+
     import time_machine
     from django.utils import timezone
-    from datetime import timedelta
 
     settings.PREAU_CONVERSATIONS_RECALL_MINUTES = 15
     with time_machine.travel(timezone.now() + timedelta(minutes=16)):

@@ -67,6 +67,8 @@ def test_report_sends_the_thread_to_the_director_who_may_close_it_and_suspend_th
     assert client.get(url).status_code == 404  # not reported yet: private to its participants
     client.force_login(people["teacher"])
     client.post(reverse("conversations:report", args=[thread.pk]), {"context": "Ton agressif"})
+    [alert] = mail.outbox
+    assert alert.to == [people["director"].email] and "Propos" not in alert.body
     client.force_login(people["director"])
     page = client.get(url).content.decode()
     assert "Propos déplacés" in page and "Ton agressif" in page
