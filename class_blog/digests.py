@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail import hooks
 
 from ent_pages.access import policy
 from ent_pages.models import User
@@ -33,9 +34,11 @@ class Digest:
     pages: list = field(default_factory=list)
     homework: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    #: Lines other apps add through the ``digest_lines`` Wagtail hook (e.g. new messages).
+    extra: list = field(default_factory=list)
 
     def __bool__(self):
-        return bool(self.pages or self.homework or self.notes)
+        return bool(self.pages or self.homework or self.notes or self.extra)
 
 
 def shared_items(user, since, now):
@@ -66,11 +69,21 @@ def pending_notes_by_user(user_ids, since, now):
     return {user_id: list(by_id.values()) for user_id, by_id in notes.items()}
 
 
+def extra_lines(due, now):
+    """{user id: [line]} from other apps: fn(due, now) hooked as ``digest_lines``, `due` being {user id: since}."""
+    lines = {}
+    for fn in hooks.get_hooks("digest_lines"):
+        for user_id, more in fn(due, now).items():
+            lines.setdefault(user_id, []).extend(more)
+    return lines
+
+
 def digest_for(user, since, now):
     """What is new for `user` between `since` and `now`, as the policy lets them see it."""
     pages, homework = shared_items(user, since, now)
     notes = [n for n in pending_notes_by_user([user.pk], since, now).get(user.pk, []) if n.scheduled_for > since]
-    return Digest(pages=pages, homework=homework, notes=notes[:MAX_ITEMS])
+    return Digest(pages=pages, homework=homework, notes=notes[:MAX_ITEMS],
+                  extra=extra_lines({user.pk: since}, now).get(user.pk, []))
 
 
 def _due(preference, now):
@@ -120,6 +133,7 @@ def send_digests(now=None, *, ignore_quiet_hours=False, batch_size=500):
         # Scopes in bulk, then posts and homework once per (scope, since): families of a class share them.
         policy.prime_scopes([users[pk] for pk in due])
         notes = pending_notes_by_user(list(due), min(due.values()), now)
+        extra = extra_lines(due, now)
         shared = {}
         to_update, to_create, messages = [], [], []
         for user_id, since in due.items():
@@ -129,7 +143,8 @@ def send_digests(now=None, *, ignore_quiet_hours=False, batch_size=500):
                 shared[key] = shared_items(user, since, now)
             pages, homework = shared[key]
             digest = Digest(pages=pages, homework=homework,
-                            notes=[n for n in notes.get(user_id, []) if n.scheduled_for > since][:MAX_ITEMS])
+                            notes=[n for n in notes.get(user_id, []) if n.scheduled_for > since][:MAX_ITEMS],
+                            extra=extra.get(user_id, []))
             if not digest:
                 nothing_new += 1
                 continue

@@ -788,6 +788,317 @@ class AccessPolicy:
     def can_act_for_pupil(self, user, pupil) -> bool:
         return self.pupils_of(user).filter(pk=pupil.pk).exists()
 
+    # ========================================================== conversations (issue 14, conversations/)
+    # Private messaging between people who may talk (see docs/conversations.md):
+    # - a family member ↔ their children's teachers (this year's class), the school's directors and
+    #   CLAE directors;
+    # - a member of staff (teacher of the class, director or CLAE director of the school) ↔ one pupil's
+    #   family (all its guardians with an account) or one guardian;
+    # - staff → a class's families as a broadcast (one thread per family, replies reach the sender
+    #   only): classes they teach, or any class of a school they direct;
+    # - staff ↔ staff of the same school; a teacher ↔ the teachers of a partner class (accepted
+    #   partnership, either direction);
+    # - never family ↔ family, never a family to a whole class.
+    # Each participant row records the *grounds* it was added on (guardian of a pupil, teacher of a
+    # class, staff role in a school). Reading and posting require the grounds to hold now: they are
+    # checked from live guardianships and staff assignments and from the scope (taught classes), so a
+    # revoked guardianship or teaching assignment closes the thread at the next request.
+
+    def conversation_grounds(self, user):
+        """Q on conversations.Participant: the rows of `user` whose grounds still hold. No query by itself."""
+        from django.apps import apps
+        from django.db.models import Exists, OuterRef
+
+        from .models import Guardianship, StaffAssignment
+
+        if user is None or not user.is_authenticated or not user.is_active:
+            return Q(pk__in=[])
+        scope = self.scope(user)
+        thread_model = apps.get_model("conversations", "Thread")
+        partnership = apps.get_model("class_blog", "ClassPartnership")
+        grounds = Q(pupil__isnull=False) & Exists(
+            Guardianship.objects.filter(guardian__user=user, pupil=OuterRef("pupil"))
+        )
+        grounds |= Q(school__isnull=False) & Exists(
+            StaffAssignment.objects.filter(user=user, school=OuterRef("school"), role=OuterRef("staff_role"))
+        )
+        if scope.taught_class_paths:
+            grounds |= Q(class_page__path__in=sorted(scope.taught_class_paths))
+        # Partner-class threads last as long as the partnership.
+        accepted = partnership.objects.accepted()
+        partner_ok = ~Q(thread__kind=thread_model.Kind.PARTNER) | Exists(
+            accepted.filter(inviting_class=OuterRef("thread__class_page"), invited_class=OuterRef("thread__partner_class"))
+        ) | Exists(
+            accepted.filter(inviting_class=OuterRef("thread__partner_class"), invited_class=OuterRef("thread__class_page"))
+        )
+        return Q(user=user) & grounds & partner_ok
+
+    def conversation_participations(self, user):
+        """The user's Participant rows that open their thread (the inbox, unread counts)."""
+        from django.apps import apps
+
+        participant = apps.get_model("conversations", "Participant")
+        return participant.objects.filter(self.conversation_grounds(user))
+
+    def thread_participation(self, user, thread):
+        """The user's participant row in `thread` if its grounds still hold, else None. One query."""
+        return self.conversation_participations(user).filter(thread=thread).first()
+
+    def can_view_thread(self, user, thread) -> bool:
+        """Its participants whose grounds hold; the school's directors once it was reported to them."""
+        if self.thread_participation(user, thread) is not None:
+            return True
+        return thread.reports.exists() and self.can_moderate_thread(user, thread)
+
+    def can_post_in_thread(self, user, thread, participation=None) -> bool:
+        """A participant whose grounds hold, in an open thread, with sending allowed (not suspended or locked)."""
+        if thread.closed_at or thread.archived_at:
+            return False
+        participation = participation or self.thread_participation(user, thread)
+        return participation is not None and self.may_send_messages(user)
+
+    def can_moderate_thread(self, user, thread) -> bool:
+        """Close a thread, read what was reported, suspend a family: the thread's school's directors."""
+        scope = self.scope(user)
+        return scope.superuser or thread.school.path in scope.director_school_paths
+
+    def may_send_messages(self, user) -> bool:
+        """No suspension nor burst lock in force (conversations.MessagingRestriction). One query."""
+        from django.apps import apps
+
+        if user is None or not user.is_authenticated or not user.is_active:
+            return False
+        restriction = apps.get_model("conversations", "MessagingRestriction")
+        return not restriction.objects.in_force().filter(user=user).exists()
+
+    def can_clear_messaging_restriction(self, user, restriction) -> bool:
+        """Lift a suspension or a burst lock: the directors of the school it was set in."""
+        scope = self.scope(user)
+        return scope.superuser or (restriction.school_id is not None and restriction.school.path in scope.director_school_paths)
+
+    def moderated_schools(self, user):
+        """SchoolPage queryset whose conversations the user moderates (reports, locks)."""
+        from .models import SchoolPage
+
+        scope = self.scope(user)
+        if scope.superuser:
+            return SchoolPage.objects.all()
+        return SchoolPage.objects.filter(path__in=sorted(scope.director_school_paths))
+
+    def can_broadcast_to_class(self, user, class_page) -> bool:
+        """A message to every family of a class: its teachers, the school's directors (never families)."""
+        scope = self.scope(user)
+        return class_page.path in scope.taught_class_paths or class_page.path[:SCHOOL_PREFIX] in scope.director_school_paths
+
+    def broadcast_grounds(self, user, class_page) -> dict:
+        """The sender's grounds in each thread of a broadcast to `class_page`."""
+        from .models import Role
+
+        if class_page.path in self.scope(user).taught_class_paths:
+            return {"class_page_id": class_page.pk}
+        return {"school_id": class_page.get_parent().pk, "staff_role": Role.DIRECTOR}
+
+    def messageable_pupils(self, user):
+        """{pupil id: (grounds of the user, school id, class id)}: the families a member of staff may write to.
+
+        This year's pupils of the classes they teach (as their teacher) and of the schools they direct
+        or run the CLAE of (in that role). Two queries.
+        """
+        from .models import Enrolment, Role, SchoolPage, StaffAssignment
+        from .school_year import current_school_year
+
+        scope = self.scope(user)
+        result = {}
+        staff_roles = {}
+        for school_id, school_path, role in StaffAssignment.objects.filter(
+            user=user, role__in=[Role.DIRECTOR, Role.CLAE_DIRECTOR], school__isnull=False
+        ).values_list("school_id", "school__path", "role"):
+            staff_roles.setdefault(school_path, (school_id, role))
+        if not scope.taught_class_paths and not staff_roles:
+            return result
+        classes = Q(class_page__path__in=sorted(scope.taught_class_paths))
+        for school_path in staff_roles:
+            classes |= Q(class_page__path__startswith=school_path)
+        schools = {}
+        rows = Enrolment.objects.filter(classes, school_year=current_school_year()).values_list(
+            "pupil_id", "class_page_id", "class_page__path"
+        )
+        for pupil_id, class_id, class_path in rows:
+            school_path = class_path[:SCHOOL_PREFIX]
+            if class_path in scope.taught_class_paths:
+                grounds = {"class_page_id": class_id}
+            else:
+                school_id, role = staff_roles[school_path]
+                grounds = {"school_id": school_id, "staff_role": role}
+            schools.setdefault(school_path, None)
+            result[pupil_id] = (grounds, school_path, class_id)
+        school_ids = dict(SchoolPage.objects.filter(path__in=list(schools)).values_list("path", "pk"))
+        return {pk: (grounds, school_ids[path], class_id) for pk, (grounds, path, class_id) in result.items()}
+
+    def conversation_contacts(self, user) -> list[ConversationContact]:
+        """Everyone `user` may start a thread with (see the rules above), memoised on the user object."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return []
+        memo = getattr(user, "_preau_contacts", None)
+        if memo is None:
+            memo = self._family_contacts(user) + self._staff_family_contacts(user) + self._colleague_contacts(user)
+            user._preau_contacts = memo
+        return memo
+
+    def _family_contacts(self, user):
+        """A guardian → their children's teachers, the school's directors and CLAE directors. Three queries."""
+        from django.utils.translation import gettext as _
+
+        from .models import Enrolment, Role, SchoolPage, StaffAssignment, TeachingAssignment
+        from .school_year import current_school_year
+
+        enrolments = list(
+            Enrolment.objects.filter(school_year=current_school_year(), pupil__guardianships__guardian__user=user)
+            .select_related("pupil", "class_page").distinct()
+        )
+        if not enrolments:
+            return []
+        school_ids = dict(SchoolPage.objects.filter(
+            path__in={e.class_page.path[:SCHOOL_PREFIX] for e in enrolments}).values_list("path", "pk"))
+        teachers = {}
+        for assignment in TeachingAssignment.objects.filter(
+            class_page__in=[e.class_page_id for e in enrolments], user__is_active=True
+        ).select_related("user"):
+            teachers.setdefault(assignment.class_page_id, []).append(assignment.user)
+        school_staff = {}
+        for assignment in StaffAssignment.objects.filter(
+            school__in=list(school_ids.values()), role__in=[Role.DIRECTOR, Role.CLAE_DIRECTOR], user__is_active=True
+        ).select_related("user").order_by("role", "user__last_name"):
+            school_staff.setdefault(assignment.school_id, []).append(assignment)
+        contacts = []
+        for enrolment in enrolments:
+            pupil, class_page = enrolment.pupil, enrolment.class_page
+            school_id = school_ids.get(class_page.path[:SCHOOL_PREFIX])
+            mine = {"pupil_id": pupil.pk}
+            for teacher in teachers.get(class_page.pk, []):
+                contacts.append(ConversationContact(
+                    key=f"t{teacher.pk}-p{pupil.pk}", kind="family",
+                    label=_("%(name)s, teacher of %(class)s (about %(child)s)")
+                    % {"name": teacher, "class": class_page.title, "child": pupil.first_name},
+                    sender_grounds=mine, recipients=((teacher.pk, {"class_page_id": class_page.pk}, False),),
+                    school_id=school_id, pupil_id=pupil.pk, class_page_id=class_page.pk,
+                ))
+            for assignment in school_staff.get(school_id, []):
+                if assignment.user_id == user.pk:
+                    continue
+                contacts.append(ConversationContact(
+                    key=f"s{assignment.user_id}-{assignment.role}-p{pupil.pk}", kind="family",
+                    label=_("%(name)s, %(role)s (about %(child)s)")
+                    % {"name": assignment.user, "role": assignment.get_role_display(), "child": pupil.first_name},
+                    sender_grounds=mine,
+                    recipients=((assignment.user_id, {"school_id": school_id, "staff_role": assignment.role}, False),),
+                    school_id=school_id, pupil_id=pupil.pk, class_page_id=class_page.pk,
+                ))
+        return contacts
+
+    def _staff_family_contacts(self, user):
+        """Staff → one pupil's family (every guardian with an account), or one of its guardians. Three queries."""
+        from django.utils.translation import gettext as _
+
+        from .models import Guardianship
+
+        pupils = self.messageable_pupils(user)
+        if not pupils:
+            return []
+        guardians = {}
+        names = {}
+        for guardianship in (
+            Guardianship.objects.filter(pupil__in=list(pupils), guardian__user__is_active=True)
+            .select_related("guardian__user", "pupil").order_by("pupil__last_name", "pupil__first_name", "guardian__last_name")
+        ):
+            names[guardianship.pupil_id] = guardianship.pupil
+            guardians.setdefault(guardianship.pupil_id, []).append(guardianship)
+        contacts = []
+        for pupil_id, rows in guardians.items():
+            grounds, school_id, class_id = pupils[pupil_id]
+            pupil = names[pupil_id]
+            users = {row.guardian.user_id: row for row in rows if row.guardian.user_id != user.pk}
+            if not users:
+                continue
+            common = {"kind": "family", "sender_grounds": grounds, "school_id": school_id, "pupil_id": pupil_id,
+                      "class_page_id": class_id}
+            contacts.append(ConversationContact(
+                key=f"f{pupil_id}", label=_("Family of %(child)s") % {"child": pupil},
+                recipients=tuple((uid, {"pupil_id": pupil_id}, True) for uid in users), **common,
+            ))
+            if len(users) > 1:
+                for uid, row in users.items():
+                    contacts.append(ConversationContact(
+                        key=f"g{uid}-p{pupil_id}",
+                        label=_("%(name)s only (%(relationship)s of %(child)s)")
+                        % {"name": row.guardian.user, "relationship": row.get_relationship_display(), "child": pupil},
+                        recipients=((uid, {"pupil_id": pupil_id}, True),), **common,
+                    ))
+        return contacts
+
+    def _colleague_contacts(self, user):
+        """Staff ↔ staff of the same school; a teacher ↔ the teachers of a partner class. Three queries."""
+        from django.apps import apps
+        from django.utils.translation import gettext as _
+
+        from .models import StaffAssignment, TeachingAssignment
+
+        contacts = []
+        mine = list(StaffAssignment.objects.filter(user=user, school__isnull=False).values_list("school_id", "role"))
+        if mine:
+            my_role = dict(mine)
+            seen = set()
+            for assignment in (
+                StaffAssignment.objects.filter(school__in=list(my_role), user__is_active=True).exclude(user=user)
+                .select_related("user", "school").order_by("school__title", "user__last_name")
+            ):
+                if (assignment.school_id, assignment.user_id) in seen:
+                    continue
+                seen.add((assignment.school_id, assignment.user_id))
+                school_id = assignment.school_id
+                contacts.append(ConversationContact(
+                    key=f"c{assignment.user_id}-s{school_id}", kind="staff",
+                    label=_("%(name)s, %(role)s at %(school)s")
+                    % {"name": assignment.user, "role": assignment.get_role_display(), "school": assignment.school.title},
+                    sender_grounds={"school_id": school_id, "staff_role": my_role[school_id]},
+                    recipients=((assignment.user_id, {"school_id": school_id, "staff_role": assignment.role}, False),),
+                    school_id=school_id,
+                ))
+        taught = list(TeachingAssignment.objects.filter(user=user).values_list("class_page_id", "class_page__path"))
+        if taught:
+            partnership = apps.get_model("class_blog", "ClassPartnership")
+            my_classes = dict(taught)
+            pairs = set()
+            for inviting, invited in partnership.objects.accepted().filter(
+                Q(inviting_class__in=list(my_classes)) | Q(invited_class__in=list(my_classes))
+            ).values_list("inviting_class_id", "invited_class_id"):
+                if inviting in my_classes:
+                    pairs.add((inviting, invited))
+                if invited in my_classes:
+                    pairs.add((invited, inviting))
+            if pairs:
+                for assignment in TeachingAssignment.objects.filter(
+                    class_page__in={theirs for _mine, theirs in pairs}, user__is_active=True
+                ).exclude(user=user).select_related("user", "class_page"):
+                    for own, theirs in sorted(pairs):
+                        if theirs != assignment.class_page_id:
+                            continue
+                        contacts.append(ConversationContact(
+                            key=f"k{assignment.user_id}-c{own}-c{theirs}", kind="partner",
+                            label=_("%(name)s, teacher of the partner class %(class)s")
+                            % {"name": assignment.user, "class": assignment.class_page.title},
+                            sender_grounds={"class_page_id": own},
+                            recipients=((assignment.user_id, {"class_page_id": theirs}, False),),
+                            school_id=None, class_page_id=own, partner_class_id=theirs,
+                        ))
+        return contacts
+
+    def conversation_contact(self, user, key):
+        """The contact `key` if `user` may start a thread with it, else None (the new-thread form's check)."""
+        return next((c for c in self.conversation_contacts(user) if c.key == key), None)
+
+    # ======================================================================= end of conversations
+
     # ----------------------------------------------------------------------------------- helpers
     @staticmethod
     def _visible_to_partners(model) -> bool:
@@ -807,6 +1118,26 @@ class AccessPolicy:
     def _searchable_by_partners(cls, model) -> bool:
         """Partners may read the whole of such pages (nothing of them is hidden from partners)."""
         return cls._visible_to_partners(model) and not getattr(model, "partner_hidden_fields", ())
+
+
+@dataclass(frozen=True)
+class ConversationContact:
+    """Someone a user may start a thread with (AccessPolicy.conversation_contacts).
+
+    ``sender_grounds`` and each recipient's grounds are the conversations.Participant fields that
+    the access to the thread will keep depending on (pupil_id, class_page_id, school_id + staff_role).
+    """
+
+    key: str
+    kind: str  # "family", "staff" or "partner" (conversations.Thread.Kind)
+    label: str
+    sender_grounds: dict
+    #: (user id, grounds, is a family member) for each recipient.
+    recipients: tuple
+    school_id: int | None = None
+    pupil_id: int | None = None
+    class_page_id: int | None = None
+    partner_class_id: int | None = None
 
 
 _UNSET = object()

@@ -168,6 +168,11 @@ def seed_demo_city(stdout=None):
     from periscolaire.demo import seed_clae_spaces  # CLAE spaces, their directors, demo image consents
 
     seed_clae_spaces(stdout)
+    # Apps that the ground floor does not know seed their own demo content (e.g. conversations).
+    from wagtail import hooks
+
+    for fn in hooks.get_hooks("seed_demo"):
+        fn(stdout)
 
     from .second_factor.demo import enrol_demo_staff  # after every app created its staff
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("ent_pages.urls")),
     path("", include("periscolaire.urls")),
     path("vie-de-classe/", include("class_blog.urls")),
+    path("messages/", include("conversations.urls")),
 ]
 
 if settings.DEBUG:

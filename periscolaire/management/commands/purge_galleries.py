@@ -50,12 +50,14 @@ class Command(BaseCommand):
                 f"Dry run: would unpublish {sum(g.live for g in plan.galleries)} galleries and delete "
                 f"{plan.file_count} files, {plan.total_bytes} bytes ({filesizeformat(plan.total_bytes)})."
             )
+            self._other_steps(today, dry_run)
             return
         result = execute_purge(plan)
         self.stdout.write(self.style.SUCCESS(
             f"Unpublished {result.unpublished} galleries; deleted {result.files} files, {result.bytes} bytes "
             f"({filesizeformat(result.bytes)}) from {result.galleries} galleries."
         ))
+        self._other_steps(today, dry_run)
 
     def purge_abandoned_uploads(self, dry_run):
         """Wagtail's copies of uploads whose form was never completed (``UploadedFile``), after 24 h."""
@@ -65,3 +67,10 @@ class Command(BaseCommand):
             return
         count, size = delete_abandoned_uploads(found)
         self.stdout.write(f"Deleted {count} abandoned uploads, {size} bytes.")
+
+    def _other_steps(self, today, dry_run):
+        """Other apps' retention (conversations...) through the ``retention_steps`` Wagtail hook."""
+        from wagtail import hooks
+
+        for fn in hooks.get_hooks("retention_steps"):
+            fn(today=today, dry_run=dry_run, stdout=self.stdout)

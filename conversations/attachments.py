@@ -1,0 +1,81 @@
+"""Attachments: photos and documents of messages, cleaned like every upload, reachable by participants only.
+
+Files live in the conversations' own collection, linked to no page: no page rule of the access
+policy ever opens them, and ent_pages' file views refuse them to families. They leave only through
+``conversations.views.attachment``, which asks the policy whether the viewer is in the thread.
+"""
+
+import os
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from wagtail.models import Collection
+
+from ent_pages.media.uploads import create_image
+from ent_pages.models import PrivateDocument
+
+from .models import Attachment
+
+COLLECTION_NAME = "Messagerie"
+IMAGE_EXTENSIONS = {"jpg", "jpeg", "png", "heic", "heif", "webp", "gif"}
+
+
+def conversations_collection():
+    """The collection holding every attachment (created once, under the root, linked to no page)."""
+    root = Collection.get_first_root_node()
+    existing = root.get_children().filter(name=COLLECTION_NAME).first()
+    return existing or root.add_child(name=COLLECTION_NAME)
+
+
+def attachment_url(attachment):
+    """The one place that builds an attachment's URL (signed per-viewer links may replace it later)."""
+    return reverse("conversations:attachment", args=(attachment.pk, attachment.filename))
+
+
+def validate_upload(uploaded):
+    """Refuse what is neither an image nor an allowed document, before anything is stored."""
+    extension = os.path.splitext(uploaded.name)[1].lower().lstrip(".")
+    if extension in IMAGE_EXTENSIONS:
+        return
+    if extension not in settings.WAGTAILDOCS_EXTENSIONS:
+        raise ValidationError(_("This kind of file cannot be attached (photos, PDF and office documents only)."))
+    limit = getattr(settings, "WAGTAILDOCS_MAX_UPLOAD_SIZE", 20 * 1024 * 1024)
+    if uploaded.size > limit:
+        raise ValidationError(_("This file is too big (%(size)s). The maximum is %(max)s.")
+                              % {"size": filesizeformat(uploaded.size), "max": filesizeformat(limit)})
+
+
+def attach(message, uploaded, user):
+    """Store `uploaded` for `message`: images through ent_pages' cleaning (EXIF/GPS removed, downscaled)."""
+    validate_upload(uploaded)
+    extension = os.path.splitext(uploaded.name)[1].lower().lstrip(".")
+    collection = conversations_collection()
+    if extension in IMAGE_EXTENSIONS:
+        uploaded.seek(0)
+        image = create_image(title=uploaded.name[:255], collection=collection, data=uploaded.read(), name=uploaded.name,
+                             user=user)
+        return Attachment.objects.create(message=message, image=image)
+    document = PrivateDocument(title=uploaded.name[:255], file=uploaded, collection=collection, uploaded_by_user=user)
+    document.save()
+    return Attachment.objects.create(message=message, document=document)
+
+
+def delete_attachments(attachments):
+    """Delete the image and document rows of `attachments`; returns a function deleting their files,
+    to run once the deletion is committed (conversations.retention)."""
+    files = []
+    for attachment in attachments:
+        target = attachment.image or attachment.document
+        if attachment.image_id:
+            files += [rendition.file for rendition in attachment.image.renditions.all()]
+        files.append(target.file)
+        target.delete()
+
+    def delete_files():
+        for field_file in files:
+            field_file.storage.delete(field_file.name)
+
+    return delete_files

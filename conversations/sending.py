@@ -1,0 +1,249 @@
+"""Starting threads, posting, broadcasting, recalling, reading — with the sender's limits.
+
+Views call these functions after the access policy said yes; each function checks the limits that
+belong to sending itself (rate limits, burst lock) and writes everything in one transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from class_blog.comments import sanitise
+from ent_pages.access import policy
+from ent_pages.models import ClassPage, Guardianship, SchoolPage
+from ent_pages.school_year import current_school_year
+
+from . import settings as conf
+from .models import Broadcast, Message, MessagingRestriction, Participant, Thread
+from .notifications import schedule_notifications
+
+
+class SendRefused(Exception):
+    """Sending refused (rate limit, lock, closed thread): the message is for the user, in French."""
+
+
+def clean_body(text):
+    text = (text or "").strip()
+    if not text:
+        raise SendRefused(_("Write a message."))
+    if len(text) > conf.get("PREAU_CONVERSATIONS_MAX_LENGTH"):
+        raise SendRefused(_("This message is too long (at most %(max)s characters).")
+                          % {"max": conf.get("PREAU_CONVERSATIONS_MAX_LENGTH")})
+    return sanitise(text)
+
+
+def _check_thread_rate(sender, is_family, now):
+    """A few new threads per day for a family, more for staff (settings)."""
+    limit = conf.get("PREAU_CONVERSATIONS_FAMILY_THREADS_PER_DAY" if is_family else "PREAU_CONVERSATIONS_STAFF_THREADS_PER_DAY")
+    recent = Thread.objects.filter(created_by=sender, created_at__gt=now - timedelta(days=1))
+    # A broadcast's threads count as one.
+    started = recent.filter(broadcast__isnull=True).count() + recent.exclude(broadcast=None).values("broadcast").distinct().count()
+    if started >= limit:
+        raise SendRefused(_("You have started %(count)s conversations in the last 24 hours: that is the limit. "
+                            "Please write in an existing conversation or try again tomorrow.") % {"count": started})
+
+
+def _check_burst(sender, school_id, now, count=1):
+    """A sudden burst of sends locks the account's sending until a director clears it (hijacked accounts)."""
+    window = timedelta(seconds=conf.get("PREAU_CONVERSATIONS_BURST_SECONDS"))
+    # A broadcast's copies count as one message: they are one send.
+    recent = Message.objects.filter(sender=sender, sent_at__gt=now - window, broadcast__isnull=True).count()
+    if recent + count > conf.get("PREAU_CONVERSATIONS_BURST_MESSAGES"):
+        MessagingRestriction.objects.create(
+            user=sender, kind=MessagingRestriction.Kind.BURST, school_id=school_id, created_at=now,
+            reason=_("%(count)s messages in %(seconds)s seconds.") % {"count": recent + count,
+                                                                     "seconds": window.seconds},
+        )
+        raise SendRefused(_("Too many messages in a short time: your sending is locked until the school's director "
+                            "unlocks it."))
+
+
+def _check_may_send(sender):
+    if not policy.may_send_messages(sender):
+        raise SendRefused(_("Your messaging is suspended. Please contact the school's director."))
+
+
+def _visible_at(scheduled_for, now):
+    return scheduled_for if scheduled_for and scheduled_for > now else now
+
+
+def _participant(thread, user_id, grounds, is_family, **extra):
+    return Participant(thread=thread, user_id=user_id, is_family=is_family, **grounds, **extra)
+
+
+def _school_of_class(class_page_id):
+    class_page = ClassPage.objects.only("path").get(pk=class_page_id)
+    return SchoolPage.objects.filter(path=class_page.path[: 3 * class_page.steplen]).values_list("pk", flat=True).first()
+
+
+def start_thread(sender, contact, *, subject, text, scheduled_for=None, attachment=None, now=None):
+    """A new thread with the people of an allowed `contact` (AccessPolicy.conversation_contact)."""
+    now = now or timezone.now()
+    body = clean_body(text)
+    subject = (subject or "").strip()[:200]
+    if not subject:
+        raise SendRefused(_("Give the conversation a subject."))
+    is_family = "pupil_id" in contact.sender_grounds
+    if is_family:
+        scheduled_for = None  # scheduled sending is for staff
+    _check_may_send(sender)
+    _check_thread_rate(sender, is_family, now)
+    school_id = contact.school_id or _school_of_class(contact.class_page_id)
+    _check_burst(sender, school_id, now)
+    with transaction.atomic():
+        thread = Thread.objects.create(
+            kind=contact.kind, subject=subject, school_id=school_id, pupil_id=contact.pupil_id,
+            class_page_id=contact.class_page_id, partner_class_id=contact.partner_class_id,
+            created_by=sender, created_at=now, school_year=current_school_year(),
+        )
+        Participant.objects.bulk_create(
+            [_participant(thread, sender.pk, contact.sender_grounds, is_family, last_read_at=now)]
+            + [_participant(thread, uid, grounds, fam) for uid, grounds, fam in contact.recipients]
+        )
+        message = _create_message(thread, sender, body, scheduled_for, now, attachment)
+    return thread, message
+
+
+def _create_message(thread, sender, body, scheduled_for, now, attachment=None, broadcast=None):
+    message = Message.objects.create(
+        thread=thread, sender=sender, body=body, sent_at=now, scheduled_for=scheduled_for,
+        visible_at=_visible_at(scheduled_for, now), broadcast=broadcast,
+    )
+    if attachment is not None:
+        from django.core.exceptions import ValidationError
+
+        from .attachments import attach
+
+        try:
+            attach(message, attachment, sender)
+        except ValidationError as error:  # the caller's transaction rolls the message back
+            raise SendRefused(" ".join(error.messages)) from error
+    schedule_notifications([thread], message.visible_at, sender, now)
+    return message
+
+
+def post_message(sender, thread, participation, *, text, scheduled_for=None, attachment=None, now=None):
+    """A reply in a thread the policy lets `sender` post in."""
+    now = now or timezone.now()
+    body = clean_body(text)
+    if participation.is_family:
+        scheduled_for = None
+    if not policy.can_post_in_thread(sender, thread, participation):
+        raise SendRefused(_("This conversation is closed, or your messaging is suspended."))
+    _check_burst(sender, thread.school_id, now)
+    with transaction.atomic():
+        message = _create_message(thread, sender, body, scheduled_for, now, attachment)
+        Participant.objects.filter(pk=participation.pk).update(last_read_at=now)
+    return message
+
+
+def send_broadcast(sender, class_page, *, subject, text, scheduled_for=None, now=None):
+    """One thread per family of the class (this year's pupils; guardians of the same children share it).
+
+    Families never see each other: each thread has the sender and one family. Bulk inserts:
+    a handful of queries whatever the size of the class.
+    """
+    now = now or timezone.now()
+    body = clean_body(text)
+    subject = (subject or "").strip()[:200]
+    if not subject:
+        raise SendRefused(_("Give the conversation a subject."))
+    _check_may_send(sender)
+    _check_thread_rate(sender, False, now)
+    school_id = _school_of_class(class_page.pk)
+    families = {}
+    for pupil_id, user_id in (
+        Guardianship.objects.filter(
+            pupil__enrolments__class_page=class_page, pupil__enrolments__school_year=current_school_year(),
+            guardian__user__is_active=True,
+        ).exclude(guardian__user=sender).values_list("pupil_id", "guardian__user_id").order_by("pupil_id")
+    ):
+        families.setdefault(pupil_id, set()).add(user_id)
+    by_family = {}
+    for pupil_id, users in families.items():
+        by_family.setdefault(frozenset(users), pupil_id)  # siblings with the same guardians: one thread
+    if not by_family:
+        raise SendRefused(_("No family of this class has an account yet."))
+    sender_grounds = policy.broadcast_grounds(sender, class_page)
+    visible_at = _visible_at(scheduled_for, now)
+    with transaction.atomic():
+        broadcast = Broadcast.objects.create(sender=sender, class_page=class_page, subject=subject, created_at=now)
+        threads = Thread.objects.bulk_create([
+            Thread(kind=Thread.Kind.FAMILY, subject=subject, school_id=school_id, pupil_id=pupil_id,
+                   class_page=class_page, broadcast=broadcast, created_by=sender, created_at=now,
+                   school_year=current_school_year())
+            for pupil_id in by_family.values()
+        ])
+        if threads[0].pk is None:  # backends that do not return ids from bulk inserts
+            threads = list(Thread.objects.filter(broadcast=broadcast).order_by("pk"))
+        participants, messages = [], []
+        for thread, (users, pupil_id) in zip(threads, by_family.items(), strict=True):
+            participants.append(Participant(thread=thread, user=sender, last_read_at=now, **sender_grounds))
+            participants += [Participant(thread=thread, user_id=uid, is_family=True, pupil_id=pupil_id) for uid in users]
+            messages.append(Message(thread=thread, sender=sender, body=body, sent_at=now, scheduled_for=scheduled_for,
+                                    visible_at=visible_at, broadcast=broadcast))
+        Participant.objects.bulk_create(participants)
+        Message.objects.bulk_create(messages)
+        schedule_notifications(threads, visible_at, sender, now)
+    return broadcast
+
+
+def can_recall(user, message, now=None):
+    """The sender, within the recall delay, while no recipient has read it."""
+    now = now or timezone.now()
+    if message.sender_id != user.pk or message.recalled_at:
+        return False
+    if now - message.sent_at > timedelta(minutes=conf.get("PREAU_CONVERSATIONS_RECALL_MINUTES")):
+        return False
+    threads = Q(thread__broadcast=message.broadcast_id) if message.broadcast_id else Q(thread=message.thread_id)
+    return not Participant.objects.filter(threads, last_read_at__gte=message.visible_at).exclude(user=user).exists()
+
+
+def recall(user, message, now=None):
+    """Withdraw a message (every copy of a broadcast): recipients no longer see it. False if too late."""
+    now = now or timezone.now()
+    if not can_recall(user, message, now):
+        return False
+    copies = Message.objects.filter(broadcast=message.broadcast_id) if message.broadcast_id else Message.objects.filter(pk=message.pk)
+    copies.update(recalled_at=now)
+    forget_unread(Participant.objects.filter(thread__messages__in=copies).values_list("user_id", flat=True))
+    return True
+
+
+def mark_read(participation, now=None):
+    now = now or timezone.now()
+    Participant.objects.filter(pk=participation.pk).update(last_read_at=now, notify_due_at=None)
+    participation.last_read_at = now
+    forget_unread([participation.user_id])
+
+
+# ------------------------------------------------------------------------------ unread counts
+UNREAD_TTL = 60
+
+
+def _unread_key(user_id):
+    return f"conversations:unread:{policy.access_version()}:{user_id}"
+
+
+def forget_unread(user_ids):
+    cache.delete_many([_unread_key(uid) for uid in set(user_ids)])
+
+
+def unread_count(user):
+    """Unread messages in the user's threads (remembered a minute; dropped on new messages and reads)."""
+    if not user.is_authenticated:
+        return 0
+    key = _unread_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        from .inbox import total_unread
+
+        count = total_unread(user)
+        cache.set(key, count, UNREAD_TTL)
+    return count

@@ -1,0 +1,52 @@
+"""Where conversations plug into the rest of Préau, through Wagtail hooks that other apps fire:
+class pages ("Écrire"), "my space" (unread count), the daily digest, retention and the demo."""
+
+from wagtail import hooks
+
+from ent_pages.access import policy
+
+
+@hooks.register("class_page_sections")
+def class_page_write_links(class_page, request, context):
+    """"Écrire" to the class's teachers (its families), or to the class's families (its staff).
+
+    The links only prefill the new-thread form, which offers and accepts nothing but the policy's
+    contacts: no query here (the teachers come with the page, the scope is remembered).
+    """
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    context["write_broadcast_class"] = class_page if policy.can_broadcast_to_class(user, class_page) else None
+    is_family = class_page.path in policy.scope(user).class_paths and not context["write_broadcast_class"]
+    context["write_teachers"] = context.get("teachers", []) if is_family else []
+    return "conversations/includes/class_page_write.html"
+
+
+@hooks.register("my_space_sections")
+def my_space_unread(request, context):
+    from .sending import unread_count
+
+    context["my_unread_messages"] = unread_count(request.user)
+    return "conversations/includes/my_space_messages.html"
+
+
+@hooks.register("digest_lines")
+def digest_new_messages(due, now):
+    """{user id: [line]}: how many new messages wait in Préau (never what they say)."""
+    from .digests import new_message_lines
+
+    return new_message_lines(due, now)
+
+
+@hooks.register("retention_steps")
+def conversations_retention(today, dry_run, stdout):
+    from .retention import run_retention
+
+    run_retention(today=today, dry_run=dry_run, stdout=stdout)
+
+
+@hooks.register("seed_demo")
+def conversations_demo(stdout):
+    from .demo import seed_conversations
+
+    seed_conversations(stdout)

@@ -1,0 +1,142 @@
+"""Where families find their messages, in a number of queries that does not grow with their threads."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import Page
+
+from conversations.models import Message, Participant, Thread
+
+from .helpers import thread_between
+
+
+def bulk_threads(people, count, messages_each=1):
+    """`count` threads between the parent and the teacher, made in bulk (the inbox's cost is what we test)."""
+    now = timezone.now()
+    threads = Thread.objects.bulk_create([
+        Thread(kind="family", subject=f"Sujet {n}", school_id=people["teacher"].teaching_assignments.get().class_page
+               .get_parent().pk, pupil=people["pupil"], created_by=people["teacher"], created_at=now)
+        for n in range(count)
+    ])
+    if threads[0].pk is None:
+        threads = list(Thread.objects.order_by("pk"))
+    class_page_id = people["teacher"].teaching_assignments.get().class_page_id
+    Participant.objects.bulk_create(
+        [Participant(thread=t, user=people["parent"], is_family=True, pupil=people["pupil"]) for t in threads]
+        + [Participant(thread=t, user=people["teacher"], class_page_id=class_page_id) for t in threads]
+    )
+    Message.objects.bulk_create([
+        Message(thread=t, sender=people["teacher"], body=f"Message {i}", visible_at=now - timedelta(minutes=i))
+        for t in threads for i in range(messages_each)
+    ])
+
+
+@pytest.mark.parametrize(("threads", "messages_each"), [(5, 1), (500, 1), (50, 10)])
+def test_inbox_queries_stay_flat_in_threads_and_messages(client, people, django_assert_max_num_queries, threads,
+                                                         messages_each):
+    bulk_threads(people, threads, messages_each)
+    client.force_login(people["parent"])
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("conversations:inbox"))
+    assert response.status_code == 200
+    assert response.content.decode().count('class="thread unread"') == min(threads, 30)
+
+
+def test_inbox_shows_unread_counts_newest_first(client, people):
+    first = thread_between(people["teacher"], people["parent"], subject="Ancien")
+    thread_between(people["teacher"], people["parent"], subject="Récent")
+    client.force_login(people["parent"])
+    page = client.get(reverse("conversations:inbox")).content.decode()
+    assert page.index("Récent") < page.index("Ancien")
+    client.get(reverse("conversations:thread", args=[first.pk]))
+    page = client.get(reverse("conversations:inbox")).content.decode()
+    assert page.count('class="thread unread"') == 1
+
+
+def test_thread_page_queries_are_bounded(client, people, django_assert_max_num_queries):
+    thread = thread_between(people["teacher"], people["parent"])
+    for n in range(20):
+        Message.objects.create(thread=thread, sender=people["teacher"], body=f"Suite {n}")
+    client.force_login(people["parent"])
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("conversations:thread", args=[thread.pk])).status_code == 200
+
+
+def test_unread_count_in_the_header_and_in_my_space(client, people, django_assert_max_num_queries):
+    thread_between(people["teacher"], people["parent"], subject="Cahier")
+    client.force_login(people["parent"])
+    page = client.get(reverse("ent_pages:my_space")).content.decode()
+    assert '<span class="badge"' in page
+    assert "1 message non lu" in page or "1 unread message" in page
+    client.force_login(people["other_parent"])
+    page = client.get(reverse("ent_pages:my_space")).content.decode()
+    assert '<span class="badge"' not in page
+
+
+def test_class_page_offers_write_to_the_teacher_to_its_families_only(client, people, class_page):
+    url = Page.objects.get(pk=class_page.pk).url
+    client.force_login(people["parent"])
+    page = client.get(url).content.decode()
+    link = f'{reverse("conversations:new_thread")}?a=t{people["teacher"].pk}-c{class_page.pk}'
+    assert link in page
+    assert reverse("conversations:broadcast_new", args=[class_page.pk]) not in page
+    form = client.get(link).content.decode()
+    assert f'value="t{people["teacher"].pk}-p{people["pupil"].pk}" selected' in form
+    client.force_login(people["teacher"])
+    page = client.get(url).content.decode()
+    assert reverse("conversations:broadcast_new", args=[class_page.pk]) in page
+
+
+def test_pupil_row_writes_to_the_family(client, people, class_page):
+    client.force_login(people["teacher"])
+    page = client.get(reverse("conversations:class_families", args=[class_page.pk])).content.decode()
+    key = f"f{people['pupil'].pk}"
+    assert f"?a={key}" in page
+    response = client.post(reverse("conversations:new_thread"), {"recipient": key, "subject": "Bravo",
+                                                                   "text": "Très beau travail d'Emma."})
+    thread = Thread.objects.get(subject="Bravo")
+    assert response.status_code == 302
+    assert set(thread.participants.values_list("user", flat=True)) == {people["teacher"].pk, people["parent"].pk}
+    client.force_login(people["parent"])
+    assert client.get(reverse("conversations:class_families", args=[class_page.pk])).status_code == 404
+
+
+def test_staff_see_who_has_read_their_message(client, people):
+    thread = thread_between(people["teacher"], people["parent"], text="Bonjour")
+    client.force_login(people["parent"])
+    client.get(reverse("conversations:thread", args=[thread.pk]))
+    client.force_login(people["teacher"])
+    page = client.get(reverse("conversations:thread", args=[thread.pk]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Lu par" in page and str(people["parent"]) in page
+
+
+def test_scheduled_message_reaches_the_family_at_its_time(client, people):
+    import time_machine
+
+    later = timezone.now() + timedelta(days=1)
+    thread = thread_between(people["teacher"], people["parent"], subject="Programmé", text="Demain", scheduled_for=later)
+    client.force_login(people["parent"])
+    assert "Programmé" not in client.get(reverse("conversations:inbox")).content.decode()
+    assert "Demain" not in client.get(reverse("conversations:thread", args=[thread.pk])).content.decode()
+    with time_machine.travel(later + timedelta(minutes=1)):
+        client.force_login(people["parent"])
+        assert "Demain" in client.get(reverse("conversations:thread", args=[thread.pk])).content.decode()
+
+
+def test_new_thread_report_and_attachment_queries_are_bounded(client, people, django_assert_max_num_queries):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from conversations.attachments import attachment_url
+    from tests.media_files import photo_bytes
+
+    photo = SimpleUploadedFile("classe.jpg", photo_bytes(), content_type="image/jpeg")
+    thread = thread_between(people["teacher"], people["parent"], attachment=photo)
+    client.force_login(people["parent"])
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("conversations:new_thread")).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(attachment_url(thread.messages.get().attachments.get())).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.post(reverse("conversations:report", args=[thread.pk]), {"context": "Bizarre"}).status_code == 302
