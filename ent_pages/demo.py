@@ -11,6 +11,7 @@ import random
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from .events import demo_seeded
 from .models import (
     ClassPage,
     Enrolment,
@@ -168,6 +169,7 @@ def seed_demo_city(stdout=None):
     from periscolaire.demo import seed_clae_spaces  # CLAE spaces, their directors, demo image consents
 
     seed_clae_spaces(stdout)
+    demo_seeded.send(sender=seed_demo_city, city=city, stdout=stdout)  # apps that seed through the signal
     return city
 
 

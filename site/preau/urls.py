@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("ent_pages.urls")),
     path("", include("periscolaire.urls")),
     path("vie-de-classe/", include("class_blog.urls")),
+    path("eleve/", include("pupils.urls")),
 ]
 
 if settings.DEBUG:
