@@ -640,11 +640,16 @@ class AccessPolicy:
         from .models import ClassPage
 
         settings_model = apps.get_model("pupils", "ClassPupilSettings")
-        classes = dict(ClassPage.objects.filter(path__in=set(pupil_rows.values())).values_list("path", "pk"))
-        by_class = {row.class_page_id: row for row in settings_model.objects.filter(class_page__in=classes.values())}
+        names = ["accounts_enabled", "show_blog", "show_homework", "show_workbooks", "show_partners"]
+        classes, by_path = {}, {}
+        for path, pk, *values in ClassPage.objects.filter(path__in=set(pupil_rows.values())).values_list(
+                "path", "pk", *(f"pupil_settings__{name}" for name in names)):
+            classes[path] = pk
+            if values[0] is not None:  # a class without a settings row keeps the defaults
+                by_path[path] = settings_model(**dict(zip(names, values, strict=True)))
         scopes = {}
         for user_id, path in pupil_rows.items():
-            class_settings = by_class.get(classes.get(path)) or settings_model()
+            class_settings = by_path.get(path) or settings_model()
             if not class_settings.accounts_enabled:
                 scopes[user_id] = Scope(pupil=True)
                 continue

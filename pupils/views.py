@@ -182,10 +182,10 @@ def space(request):
         entry.subject_label = subjects.get(entry.subject, entry.subject)
     workbooks = []
     if policy.pupil_may_see(user, PUPIL_SEES_WORKBOOKS):
-        pupil_id = user.pupil_account.pupil_id
         workbooks = [wb for wb in WorkbookPage.objects.live().filter(CuratedPage.current_q()).order_by("title")
                      if "pupils" in wb.audience and (not wb.levels or set(wb.levels) & set(class_page.levels))]
-        progress = {p.workbook_id: p for p in WorkbookProgress.objects.filter(pupil_id=pupil_id, workbook__in=workbooks)}
+        progress = {p.workbook_id: p for p in WorkbookProgress.objects.filter(pupil__login_account__user=user,
+                                                                                  workbook__in=workbooks)}
         for workbook in workbooks:
             workbook.my_progress = progress.get(workbook.pk)
     resources = list(ResourcePage.objects.live().filter(CuratedPage.current_q()).filter(
