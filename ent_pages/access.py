@@ -104,7 +104,8 @@ class AccessPolicy:
         return scope
 
     def _scope_key(self, user_id) -> str:
-        return f"preau:scope:{self.access_version()}:{user_id}"
+        # "scope2": Scope gained the pupil fields; scopes pickled by an older release are not read back.
+        return f"preau:scope2:{self.access_version()}:{user_id}"
 
     def forget(self, user) -> None:
         """Drop the scope remembered for a user (after their enrolments or roles changed in bulk)."""

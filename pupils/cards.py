@@ -78,21 +78,21 @@ def _card(pdf, x, y, card, class_title):
     pdf.setFont("Helvetica", 10)
     pdf.drawString(x + pad, y + CARD_H - pad - 34, f"{initial} {class_title}".strip())
     # QR code on the right.
-    qr_size = 38 * mm
+    qr_size = 34 * mm
     widget = QrCodeWidget(login_url(token), barLevel="M")
     left, bottom, right, top = widget.getBounds()
     drawing = Drawing(qr_size, qr_size, transform=[qr_size / (right - left), 0, 0, qr_size / (top - bottom), 0, 0])
     drawing.add(widget)
     renderPDF.draw(drawing, pdf, x + CARD_W - pad - qr_size, y + CARD_H - pad - qr_size)
-    pdf.setFont("Helvetica", 8)
-    pdf.drawCentredString(x + CARD_W - pad - qr_size / 2, y + CARD_H - pad - qr_size - 9, _("Scan me on the class tablet"))
+    pdf.setFont("Helvetica", 7)
+    pdf.drawRightString(x + CARD_W - pad, y + CARD_H - pad - qr_size - 8, _("Scan me on the class tablet"))
     # Picture password along the bottom, numbered.
     pdf.setFont("Helvetica-Bold", 10)
-    pdf.drawString(x + pad, y + 27 * mm, _("My secret pictures, in order:"))
-    size = 16 * mm
+    pdf.drawString(x + pad, y + 23 * mm, _("My secret pictures, in order:"))
+    size = 14 * mm
     for position, key in enumerate(sequence):
-        px = x + pad + position * (size + 8 * mm)
-        py = y + 8 * mm
+        px = x + pad + 3 * mm + position * (size + 10 * mm)
+        py = y + 7 * mm
         pictures.draw(pdf, key, px, py, size)
         pdf.setFillColor(HexColor("#000000"))
         pdf.setFont("Helvetica-Bold", 11)

@@ -1,11 +1,16 @@
 """Pupil sessions: sliding 20-minute idle expiry, confined to what pupils may use, never cached."""
 
+import time
+
 from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control
 
 from ent_pages.access import policy
 
 from .session import is_pupil_session
+
+SEEN_KEY = "preau_pupil_seen"
+TOUCH_EVERY = 60  # seconds
 
 
 class PupilSessionMiddleware:
@@ -19,7 +24,10 @@ class PupilSessionMiddleware:
     def __call__(self, request):
         pupil = is_pupil_session(request)
         if pupil:
-            request.session.modified = True  # the idle delay starts again at each request
+            # The idle delay starts again with activity; the session is written at most once a minute.
+            now = int(time.time())
+            if now - request.session.get(SEEN_KEY, 0) >= TOUCH_EVERY:
+                request.session[SEEN_KEY] = now
         response = self.get_response(request)
         if pupil:
             patch_cache_control(response, private=True, no_store=True)
