@@ -169,3 +169,33 @@ def test_pupil_whose_class_turned_accounts_off_is_logged_out(pupil_client, class
     policy.bump_access_version()
     assert pupil_client.get(own_post.url).status_code == 404
     assert pupil_client.get("/eleve/mon-espace/")["Location"] == "/eleve/"
+
+
+def test_pupil_sees_their_class_gallery_and_its_photos_but_not_another_class_gallery(pupil_client, class_page, other_class):
+    from periscolaire.media import gallery_collection
+    from periscolaire.models import GalleryPage, GalleryPhoto
+
+    galleries = {}
+    for page in (class_page, other_class):
+        gallery = page.add_child(instance=GalleryPage(title=f"Piscine {page.title}", slug="piscine"))
+        image = PrivateImage.objects.create(title="p", collection=gallery_collection(gallery),
+                                            file=ContentFile(photo_bytes(size=(400, 300)), name="p.jpg"))
+        GalleryPhoto.objects.create(page=gallery, image=image)
+        galleries[page.pk] = (gallery, image)
+    own, own_image = galleries[class_page.pk]
+    theirs, their_image = galleries[other_class.pk]
+    assert pupil_client.get(own.url).status_code == 200
+    assert pupil_client.get(own_image.original_url).status_code == 200
+    assert "Piscine CE1 B" in pupil_client.get("/eleve/mon-espace/").content.decode()
+    assert pupil_client.get(theirs.url).status_code == 404
+    assert pupil_client.get(their_image.original_url).status_code == 404
+
+
+def test_elasticsearch_clauses_of_a_pupil_name_only_their_class(client, class_page, other_class, emma):
+    from ent_pages.access import policy
+
+    clauses = policy.index_clauses(emma.account.user)
+    paths = {path for clause in clauses for path in clause.get("section_path", [])}
+    assert paths == {class_page.path}
+    assert all(clause.get("partners") == [True] for clause in clauses if "section_path" in clause)
+    assert not any("school_path" in clause for clause in clauses)
