@@ -30,7 +30,10 @@ def setup(pupils):
     os.environ.update({"SECRET_KEY": "bench-only", "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false",
                        "LOG_LEVEL": "WARNING"})
     workdir = bootstrap("preau.settings.production")
+    from django.core.management import call_command
     from django.utils import timezone
+
+    call_command("collectstatic", "--noinput", verbosity=0)  # production serves hashed static names
 
     from ent_pages.tree import ensure_city_home
     from pupils.accounts import sync_pupil_accounts
@@ -85,6 +88,7 @@ def bench_login(class_page, emma, repeat):
     from pupils.session import TABLET_COOKIE, TABLET_SALT
 
     url = f"/eleve/classe/{class_page.pk}/{emma.pk}/"
+    issue_card(emma, SEQUENCE)  # the cards bench gave her random pictures
     pictures, cards = [], []
     for _ in range(repeat):
         client = Client(HTTP_HOST="127.0.0.1")
