@@ -53,6 +53,9 @@ def comments_context(request, post):
     class_page = post.class_page
     options = options_for(class_page)
     user = request.user
+    if not policy.can_view_comments(user, post):  # pupils: comments are written by and for families
+        return {"class_page": class_page, "comments": [], "comments_enabled": False, "can_comment": False,
+                "can_moderate": False}
     moderator = policy.can_manage_class(user, class_page)
     comments = Comment.objects.filter(post=post).select_related("author")
     if not moderator:

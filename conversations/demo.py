@@ -1,4 +1,4 @@
-"""Demo conversations (seeded through the ``seed_demo`` hook): a parent's question and the teacher's
+"""Demo conversations (seeded through the ``ent_pages.events.demo_seeded`` signal): a parent's question and the teacher's
 answer, a class broadcast, a partner-class exchange and a reported message. Idempotent."""
 
 from django.db import transaction

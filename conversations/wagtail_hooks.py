@@ -43,10 +43,3 @@ def conversations_retention(today, dry_run, stdout):
     from .retention import run_retention
 
     run_retention(today=today, dry_run=dry_run, stdout=stdout)
-
-
-@hooks.register("seed_demo")
-def conversations_demo(stdout):
-    from .demo import seed_conversations
-
-    seed_conversations(stdout)

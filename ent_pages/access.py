@@ -17,6 +17,10 @@ Rules (see docs/access.md):
   only if a live page they may view shows it (see "media rules" below), over a link signed for
   their browser (ent_pages.media.links).
 
+- Pupils (the pupils app's accounts, see the "pupils" section below) see their current class's
+  blog and galleries (and its partners' blogs when their teacher opens them), never another class,
+  never a members-only section, never comments, notes, the family home or consent pages.
+
 No Wagtail PageViewRestriction is created: the decision is made from enrolments and assignments,
 so it costs a handful of indexed queries per request whatever the number of classes.
 """
@@ -57,11 +61,17 @@ class Scope:
     member_school_paths: frozenset[str] = field(default_factory=frozenset)
     #: Schools visible in full (directors).
     director_school_paths: frozenset[str] = field(default_factory=frozenset)
+    #: A pupil account (pupils app): its class this school year, and what its teacher shows to pupils
+    #: (PUPIL_SEES_* names). Empty for everyone else.
+    pupil: bool = False
+    pupil_class_path: str = ""
+    pupil_class_id: int | None = None
+    pupil_sees: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def is_empty(self):
         return not (self.superuser or self.class_paths or self.partner_class_paths
-                    or self.member_school_paths or self.director_school_paths)
+                    or self.member_school_paths or self.director_school_paths or self.pupil_class_path)
 
 
 ANONYMOUS_SCOPE = Scope()
@@ -98,7 +108,8 @@ class AccessPolicy:
         return scope
 
     def _scope_key(self, user_id) -> str:
-        return f"preau:scope:{self.access_version()}:{user_id}"
+        # "scope2": Scope gained the pupil fields; scopes pickled by an older release are not read back.
+        return f"preau:scope2:{self.access_version()}:{user_id}"
 
     def forget(self, user) -> None:
         """Drop the scope remembered for a user (after their enrolments or roles changed in bulk)."""
@@ -130,7 +141,7 @@ class AccessPolicy:
         if not ids:
             return scopes
         # Children's classes, classes taught and explicit grants (class ids), in one query.
-        ENROLLED, TAUGHT, GRANTED = 0, 1, 2
+        ENROLLED, TAUGHT, GRANTED, PUPIL = 0, 1, 2, 3
         rows = (
             Enrolment.objects.filter(self.family_enrolments(), pupil__guardianships__guardian__user__in=ids)
             .annotate(user_id=F("pupil__guardianships__guardian__user"), kind=Value(ENROLLED))
@@ -139,15 +150,19 @@ class AccessPolicy:
                 TeachingAssignment.objects.filter(user__in=ids).annotate(kind=Value(TAUGHT))
                 .values_list("user_id", "class_page__path", "kind"),
                 *self._granted_class_rows(ids, GRANTED),
+                self._pupil_class_rows(ids, PUPIL),
                 all=True,
             )
         )
         class_paths = {pk: set() for pk in ids}
         taught = {pk: set() for pk in ids}
-        granted = []
+        granted, pupil_rows = [], {}
         for user_id, value, kind in rows:
             if kind == GRANTED:
                 granted.append((user_id, value))
+                continue
+            if kind == PUPIL:
+                pupil_rows[user_id] = value
                 continue
             class_paths[user_id].add(value)
             if kind == TAUGHT:
@@ -165,8 +180,11 @@ class AccessPolicy:
             member_schools[user_id].add(school_path)
             if role == Role.DIRECTOR:
                 director_schools[user_id].add(school_path)
-        partners = self._partner_paths_by_class(set().union(*class_paths.values()))
+        partners = self._partner_paths_by_class(set().union(*class_paths.values(), pupil_rows.values()))
+        scopes.update(self._pupil_scopes(pupil_rows, partners))
         for pk in ids:
+            if pk in pupil_rows:
+                continue
             own = class_paths[pk]
             partner_paths = set().union(*(partners.get(path, ()) for path in own)) - own
             scopes[pk] = Scope(
@@ -274,6 +292,8 @@ class AccessPolicy:
         if is_class:
             if section_path in scope.class_paths:
                 return True
+            if section_path == scope.pupil_class_path:
+                return self._pupil_may_open(scope, page.specific_class)
             return section_path in scope.partner_class_paths and self._visible_to_partners(page.specific_class)
         return school_path in scope.member_school_paths
 
@@ -311,6 +331,8 @@ class AccessPolicy:
         if scope.partner_class_paths:
             partner_types = self._partner_searchable_content_types() if for_search else self._partner_content_types()
             allowed |= Q(_preau_section__in=scope.partner_class_paths) & Q(content_type__in=partner_types)
+        if scope.pupil_class_path and PUPIL_SEES_BLOG in scope.pupil_sees:
+            allowed |= Q(_preau_section=scope.pupil_class_path) & Q(content_type__in=self._pupil_content_types())
         return queryset.filter(allowed)
 
     def public(self, queryset):
@@ -639,8 +661,8 @@ class AccessPolicy:
     # ---------------------------------------------------------------------- end of notes and guardians
 
     def can_comment(self, user, post) -> bool:
-        """Comment on a post: whoever may read it (partner classes included), with an account."""
-        return user is not None and user.is_authenticated and self.can_view(user, post)
+        """Comment on a post: whoever may read it (partner classes included), with an account; never pupils."""
+        return user is not None and user.is_authenticated and self.can_view_comments(user, post) and self.can_view(user, post)
 
     def can_delete_comment(self, user, comment, class_page) -> bool:
         """Its author, and the class's teachers and directors."""
@@ -685,6 +707,9 @@ class AccessPolicy:
         if scope.partner_class_paths:
             clauses.append({"visibility": [self.CLASS], "section_path": sorted(scope.partner_class_paths),
                             "partners": [True]})
+        if scope.pupil_class_path and PUPIL_SEES_BLOG in scope.pupil_sees:
+            # Documents store no page type: pupils get their class's blog (what partners read), not its galleries.
+            clauses.append({"visibility": [self.CLASS], "section_path": [scope.pupil_class_path], "partners": [True]})
         return clauses
 
     # ------------------------------------- admin listings that name pages (issue 11, hardening B)
@@ -778,12 +803,14 @@ class AccessPolicy:
 
     # ------------------------------------------------------------------------------ people rules
     def pupils_of(self, user):
-        """Pupils a user acts for as their guardian (workbook progress, forms): a Pupil queryset."""
+        """Pupils a user acts for (workbook progress, forms): as their guardian, or a pupil for themself."""
         from .models import Pupil
 
         if user is None or not user.is_authenticated or not user.is_active:
             return Pupil.objects.none()
-        return Pupil.objects.filter(guardianships__guardian__user=user).distinct()
+        return Pupil.objects.filter(
+            Q(guardianships__guardian__user=user) | Q(login_account__user=user, login_account__is_active=True)
+        ).distinct()
 
     def can_act_for_pupil(self, user, pupil) -> bool:
         return self.pupils_of(user).filter(pk=pupil.pk).exists()
@@ -1099,6 +1126,102 @@ class AccessPolicy:
 
     # ======================================================================= end of conversations
 
+    # ------------------------------------------------------------------------------------ pupils
+    # Pupil accounts (the pupils app). A pupil's scope is their class this school year, while their
+    # account is active and their class's teachers keep pupil accounts on (pupils.ClassPupilSettings).
+    # In that class a pupil may open the blog (the page types partner classes read) and the
+    # galleries, when the teacher shows the blog; their partner classes' blogs when the teacher
+    # opens them. Never another class, never a members-only section of the school, never comments
+    # (written by and for families), notes, the family home or consent pages: a pupil's session is
+    # confined to the pupil space, page serving, search and files (``pupil_may_use``).
+
+    def _pupil_class_rows(self, user_ids, kind):
+        """(user id, class path, kind) rows for active pupil accounts among `user_ids`: their class this year."""
+        from .models import Enrolment
+
+        return (
+            Enrolment.objects.filter(school_year=current_school_year(), pupil__login_account__user__in=user_ids,
+                                     pupil__login_account__is_active=True)
+            .annotate(user_id=F("pupil__login_account__user"), kind=Value(kind))
+            .values_list("user_id", "class_page__path", "kind")
+        )
+
+    def _pupil_scopes(self, pupil_rows, partners) -> dict[int, Scope]:
+        """Scopes of pupil accounts ({user id: class path}): one query for their classes' settings."""
+        if not pupil_rows:
+            return {}
+        from django.apps import apps
+
+        from .models import ClassPage
+
+        settings_model = apps.get_model("pupils", "ClassPupilSettings")
+        names = ["accounts_enabled", "show_blog", "show_homework", "show_workbooks", "show_partners"]
+        classes, by_path = {}, {}
+        for path, pk, *values in ClassPage.objects.filter(path__in=set(pupil_rows.values())).values_list(
+                "path", "pk", *(f"pupil_settings__{name}" for name in names)):
+            classes[path] = pk
+            if values[0] is not None:  # a class without a settings row keeps the defaults
+                by_path[path] = settings_model(**dict(zip(names, values, strict=True)))
+        scopes = {}
+        for user_id, path in pupil_rows.items():
+            class_settings = by_path.get(path) or settings_model()
+            if not class_settings.accounts_enabled:
+                scopes[user_id] = Scope(pupil=True)
+                continue
+            sees = frozenset(class_settings.pupil_sees())
+            scopes[user_id] = Scope(
+                pupil=True, pupil_class_path=path, pupil_class_id=classes.get(path), pupil_sees=sees,
+                partner_class_paths=frozenset(partners.get(path, ())) if PUPIL_SEES_PARTNERS in sees else frozenset(),
+            )
+        return scopes
+
+    def is_pupil(self, user) -> bool:
+        return self.scope(user).pupil
+
+    def _pupil_may_open(self, scope, model) -> bool:
+        return PUPIL_SEES_BLOG in scope.pupil_sees and model in self._pupil_page_models()
+
+    def _pupil_page_models(self):
+        from django.apps import apps
+        from wagtail.models import get_page_models
+
+        return {m for m in get_page_models() if self._visible_to_partners(m)} | {apps.get_model("periscolaire", "GalleryPage")}
+
+    def _pupil_content_types(self):
+        return [ct.pk for ct in ContentType.objects.get_for_models(*self._pupil_page_models()).values()]
+
+    def can_view_comments(self, user, post) -> bool:
+        """Comments under a post are written by and for families and staff: never shown to pupils."""
+        return not self.is_pupil(user)
+
+    def pupil_may_see(self, user, what) -> bool:
+        """Whether a pupil's teacher shows them `what` (PUPIL_SEES_BLOG, _HOMEWORK, _WORKBOOKS, _PARTNERS)."""
+        scope = self.scope(user)
+        return bool(scope.pupil_class_path) and what in scope.pupil_sees
+
+    def pupil_homework_class_ids(self, user) -> list[int]:
+        """The class whose homework notebook a pupil reads in their space (when the teacher shows it)."""
+        scope = self.scope(user)
+        return [scope.pupil_class_id] if self.pupil_may_see(user, PUPIL_SEES_HOMEWORK) else []
+
+    #: Where a pupil's session may go: the pupil space, page serving (each page asks ``can_view``),
+    #: search, files, workbook progress (page serving too) and static files. Everything else (the
+    #: family home, class life views, consent, activation, the admin) sends them back to their space.
+    PUPIL_URL_NAMESPACES = frozenset({"pupils", "search"})
+    PUPIL_URL_NAMES = frozenset({"wagtail_serve", "private_rendition", "private_image_original", "private_document",
+                                 "logout"})
+
+    def pupil_may_use(self, resolver_match) -> bool:
+        if resolver_match is None:
+            return False
+        if set(resolver_match.namespaces) & self.PUPIL_URL_NAMESPACES:
+            return True
+        return resolver_match.url_name in self.PUPIL_URL_NAMES
+
+    def can_manage_pupil_accounts(self, user, class_page) -> bool:
+        """Turn pupil accounts on or off, print cards, unlock: whoever manages the class."""
+        return self.can_manage_class(user, class_page)
+
     # ----------------------------------------------------------------------------------- helpers
     @staticmethod
     def _visible_to_partners(model) -> bool:
@@ -1141,6 +1264,8 @@ class ConversationContact:
 
 
 _UNSET = object()
+#: What a class's teachers may show to its pupils (pupils.ClassPupilSettings).
+PUPIL_SEES_BLOG, PUPIL_SEES_HOMEWORK, PUPIL_SEES_WORKBOOKS, PUPIL_SEES_PARTNERS = "blog", "homework", "workbooks", "partners"
 _ACCESS_VERSION_KEY = "preau:access-version"
 
 

@@ -11,6 +11,7 @@ import random
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from .events import demo_seeded
 from .models import (
     ClassPage,
     Enrolment,
@@ -168,11 +169,7 @@ def seed_demo_city(stdout=None):
     from periscolaire.demo import seed_clae_spaces  # CLAE spaces, their directors, demo image consents
 
     seed_clae_spaces(stdout)
-    # Apps that the ground floor does not know seed their own demo content (e.g. conversations).
-    from wagtail import hooks
-
-    for fn in hooks.get_hooks("seed_demo"):
-        fn(stdout)
+    demo_seeded.send(sender=seed_demo_city, city=city, stdout=stdout)  # apps that seed through the signal
 
     from .second_factor.demo import enrol_demo_staff  # after every app created its staff
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from wagtail.models import GroupPagePermission
 
 from .access import policy
+from .events import year_rolled_over
 from .models import ClassPage, Enrolment, Role, StaffAssignment, User
 from .school_year import validate_school_year
 
@@ -99,6 +100,7 @@ def rollover_year(new_year, *, dry_run=False, visible_until=None, force=False) -
         horizon = now - timedelta(days=settings.PREAU_DEACTIVATED_ACCOUNT_DAYS)
         expired = User.objects.filter(is_active=False, deactivated_at__lte=horizon, is_superuser=False)
         report.deleted = list(expired.values_list("username", flat=True))
+        year_rolled_over.send(sender=rollover_year, year=new_year)  # pupil accounts follow (pupils app)
         expired.delete()
         transaction.on_commit(policy.bump_access_version)  # bulk updates send no signals
         if dry_run:

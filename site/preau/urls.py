@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("periscolaire.urls")),
     path("vie-de-classe/", include("class_blog.urls")),
     path("messages/", include("conversations.urls")),
+    path("eleve/", include("pupils.urls")),
 ]
 
 if settings.DEBUG:

@@ -3,6 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ent_pages.events import registry_imported
 from ent_pages.registry.importer import ImportFailed, import_city
 
 
@@ -36,6 +37,8 @@ class Command(BaseCommand):
             raise CommandError(f"{len(failure.errors)} error(s): nothing was imported.") from None
         for warning in report.warnings:
             self.stderr.write(self.style.WARNING(warning))
+        if not options["dry_run"]:
+            registry_imported.send(sender=self.__class__, year=report.year)  # pupil accounts follow (pupils app)
         for line in report.lines():
             self.stdout.write(line)
         if options["verbosity"] >= 2:

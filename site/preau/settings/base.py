@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "resources",
     "search",
     "conversations",
+    "pupils",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
@@ -69,6 +70,8 @@ MIDDLEWARE = [
     "ent_pages.media.links.MediaLinkMiddleware",
     # Every answer to a logged-in user is "private, no-store" unless its view declares it public.
     "ent_pages.caching.PrivateResponsesMiddleware",
+    # Pupil sessions: 20 minutes idle, confined to what the access policy opens to pupils, never stored.
+    "pupils.middleware.PupilSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -305,3 +308,13 @@ PERMISSIONS_POLICY = {
 
 # Workflows: an approved page is published by the approval itself (periscolaire.workflows).
 WAGTAIL_FINISH_WORKFLOW_ACTION = "periscolaire.workflows.publish_approved"
+
+# Pupil accounts (pupils app): the levels that get one (maternelle off), the tablet session's idle
+# limit, and picture-password throttling (per pupil, and per class within a window).
+PREAU_PUPIL_ACCOUNT_LEVELS = [
+    level.strip() for level in os.environ.get("PREAU_PUPIL_ACCOUNT_LEVELS", "CP,CE1,CE2,CM1,CM2").split(",") if level.strip()
+]
+PREAU_PUPIL_IDLE_SECONDS = 20 * 60
+PREAU_PUPIL_LOCK_AFTER = 5
+PREAU_CLASS_LOCK_AFTER = 15
+PREAU_CLASS_LOCK_WINDOW = 15 * 60
