@@ -70,7 +70,8 @@ def test_an_unpublished_gallery_photos_get_no_new_link_at_once_and_issued_links_
     parent, _pupil = parent_and_child
     client.force_login(parent)
     held = links_on(client, gallery.url)
-    assert held and links_on(client, class_page.url) & {h for h in held if "fill-320x240" in h}
+    listed = {link.split("?")[0] for link in links_on(client, class_page.url)}
+    assert held and {link.split("?")[0] for link in held if "fill-320x240" in link} <= listed
     assert all(client.get(link).status_code == 200 for link in held)
     gallery.unpublish()
     assert not policy.can_view_file(parent, image)
