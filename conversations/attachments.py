@@ -14,13 +14,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail.models import Collection
 
+from ent_pages.media import formats
 from ent_pages.media.uploads import create_image
 from ent_pages.models import PrivateDocument
 
 from .models import Attachment
 
 COLLECTION_NAME = "Messagerie"
-IMAGE_EXTENSIONS = {"jpg", "jpeg", "png", "heic", "heif", "webp", "gif"}
+IMAGE_EXTENSIONS = frozenset(formats.IMAGE_EXTENSIONS)  # the one list of accepted photo formats
 
 
 def conversations_collection():

@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_sendfile import sendfile
 
 from ent_pages.access import policy
 from ent_pages.models import ClassPage, Enrolment, Guardianship, Role, User
@@ -313,12 +312,7 @@ def attachment(request, pk, filename):
     field_file = item.file
     content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
     as_attachment = not item.is_image
-    try:
-        path = field_file.path
-    except NotImplementedError:
-        response = FileResponse(field_file.open("rb"), content_type=content_type, as_attachment=as_attachment,
-                                filename=filename)
-    else:
-        response = sendfile(request, path, attachment=as_attachment, attachment_filename=filename, mimetype=content_type)
+    response = FileResponse(field_file.open("rb"), content_type=content_type, as_attachment=as_attachment,
+                            filename=filename)
     response["X-Content-Type-Options"] = "nosniff"
     return _private(response)

@@ -58,6 +58,8 @@ def production_environment(args) -> dict:
     env.setdefault("ALLOWED_HOSTS", f"{args.host},localhost")
     env.setdefault("CSRF_TRUSTED_ORIGINS", ",".join(origins))
     env.setdefault("PREAU_BASE_URL", origins[0])
+    # Production refuses per-process caches (several workers): the machine's Redis, unless told otherwise.
+    env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/1")
     env.setdefault("SECURE_SSL_REDIRECT", "false")  # plain HTTP on the loopback
     env.setdefault("SECURE_HSTS_SECONDS", "0")
     return env

@@ -41,8 +41,7 @@ class PrivateResponsesMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        cache_control = response.get("Cache-Control", "")
-        if "private" in cache_control and "no-store" in cache_control:
+        if response.get("Cache-Control") == PRIVATE_CACHE_CONTROL:
             # Already private (a private file, a pupil's page): no need to ask who is logged in.
             patch_vary_headers(response, ("Cookie",))
             return response

@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control
 
 from ent_pages.access import policy
+from ent_pages.media.links import is_file_request
 
 from .session import is_pupil_session
 
@@ -22,6 +23,8 @@ class PupilSessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if is_file_request(request):
+            return self.get_response(request)  # signature-only serving: no session read
         pupil = is_pupil_session(request)
         if pupil:
             # The idle delay starts again with activity; the session is written at most once a minute.
@@ -34,6 +37,6 @@ class PupilSessionMiddleware:
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if is_pupil_session(request) and not policy.pupil_may_use(request.resolver_match):
+        if not is_file_request(request) and is_pupil_session(request) and not policy.pupil_may_use(request.resolver_match):
             return redirect("pupils:space")
         return None

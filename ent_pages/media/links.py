@@ -59,6 +59,15 @@ _KEY_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 _viewer = contextvars.ContextVar("preau_media_viewer", default=None)
 
 
+#: Where private files are served (ent_pages.urls); nginx answers these paths itself in production.
+FILES_PATH_PREFIX = "/fichiers/"
+
+
+def is_file_request(request) -> bool:
+    """A private file's request: its signature is the whole decision, so no middleware reads the session."""
+    return request.path_info.startswith(FILES_PATH_PREFIX)
+
+
 # ------------------------------------------------------------------------------------ secret
 def media_secret() -> str:
     """The signing secret: derived from SECRET_KEY (rotating it invalidates every link), hex text

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from conversations.models import Message, Thread
 from conversations.sending import post_message, recall, send_broadcast
+from ent_pages.access import policy
 from ent_pages.models import Guardianship, TeachingAssignment
 from tests.media_files import photo_bytes
 
@@ -149,7 +150,9 @@ def test_attachment_reachable_only_by_participants(client, people):
     for outsider in (people["other_parent"], people["director"], people["cm2_teacher"]):
         client.force_login(outsider)
         assert client.get(url).status_code == 404
-        assert client.get(attachment.image.get_rendition("original").url).status_code == 404
+        # No page uses an attachment: no signed link is ever minted for it, and a bare path opens nothing.
+        assert client.get(attachment.image.get_rendition("original").url).status_code in (403, 404)
+        assert not policy.can_view_file(outsider, attachment.image)
     client.logout()
     assert client.get(url).status_code == 302
 

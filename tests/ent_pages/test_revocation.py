@@ -8,6 +8,7 @@ remembered scopes.
 """
 
 import datetime
+import html
 
 import pytest
 import time_machine
@@ -33,6 +34,7 @@ from tests.factories import (
     make_teacher,
 )
 from tests.media_files import pdf_bytes
+from tests.media_links import LINK_RE, post_body
 
 pytestmark = pytest.mark.django_db
 
@@ -44,9 +46,8 @@ PARTNER_CHANNELS = ("page", "search", "feed", "file")
 
 @pytest.fixture(autouse=True)
 def _production_lifetimes(settings):
-    """Remembered scopes and file decisions as in production, so that a missing bump makes a test fail."""
+    """Remembered scopes as in production, so that a missing bump makes a test fail."""
     settings.PREAU_SCOPE_CACHE_SECONDS = 60
-    settings.PREAU_MEDIA_ACCESS_CACHE_SECONDS = 60
 
 
 @pytest.fixture(autouse=True)
@@ -64,11 +65,13 @@ class ClassLife:
     def __init__(self, class_page):
         self.class_page = class_page
         self.teacher = make_teacher(class_page)
-        self.post = ClassPostPageFactory(parent=class_page, title=f"Le {self.WORD} de la classe")
         self.document = PrivateDocument.objects.create(
             title="Liste des fournitures", collection=page_collection(class_page),
             file=ContentFile(pdf_bytes(), name="fournitures.pdf"),
         )
+        # The post shows the document: files reach families through the published pages that use them.
+        self.post = ClassPostPageFactory(parent=class_page, title=f"Le {self.WORD} de la classe",
+                                         body=post_body(document=self.document))
         self.homework = HomeworkEntryFactory(class_page=class_page, text="Apporter le trombone",
                                              due_on=timezone.localdate() + datetime.timedelta(days=1))
 
@@ -80,16 +83,20 @@ class ClassLife:
     def reachable(self, client):
         """The channels on which this class's content reaches the client's user."""
         seen = set()
-        if client.get(self.post.url).status_code == 200:
+        page = client.get(self.post.url)
+        if page.status_code == 200:
             seen.add("page")
+            # The file channel: the link the page hands to this browser, fetched with its cookie.
+            for link in LINK_RE.findall(page.content.decode()):
+                if link.startswith(f"/fichiers/documents/{self.document.pk}/") and \
+                        client.get(html.unescape(link)).status_code == 200:
+                    seen.add("file")
         search = client.get(reverse("search:api"), {"q": self.WORD})
         if search.status_code == 200 and self.WORD in str(search.json()["results"]).lower():
             seen.add("search")
         home = client.get(reverse("ent_pages:my_space"))
         if home.status_code == 200 and self.WORD in home.content.decode():
             seen.add("feed")
-        if client.get(self.document.url).status_code == 200:
-            seen.add("file")
         if hasattr(self, "note") and client.get(reverse("class_blog:note_detail", args=[self.note.pk])).status_code == 200:
             seen.add("note")
         homework = client.get(reverse("class_blog:class_homework", args=[self.class_page.pk]))
@@ -214,9 +221,11 @@ def test_unpublished_class_closes_its_pages_and_files_at_once(life):
     parent, _ = make_parent(life.class_page)
     client = logged_in(parent)
     assert {"page", "file"} <= life.reachable(client)
-    life.class_page.unpublish()
+    # As the admin's "unpublish, with its subpages" does: the class and its posts.
+    for page in life.class_page.get_descendants(inclusive=True).live().specific():
+        page.unpublish()
     seen = life.reachable(client)
-    assert "file" not in seen
+    assert not {"page", "file", "search", "feed"} & seen
     assert client.get(life.class_page.url or "/").status_code != 200 or life.class_page.url is None
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.base import ContentFile
 
 from class_blog.models import ClassBlogOptions, Comment, Note, NoteRecipient
+from ent_pages.media import links
 from ent_pages.media.uploads import RENDITION_SPECS
 from ent_pages.models import PrivateImage
 from ent_pages.roles import page_collection
@@ -20,6 +21,7 @@ from tests.factories import (
     make_teacher,
 )
 from tests.media_files import photo_bytes
+from tests.media_links import every_link, links_on, links_to, media_key, post_body
 
 from .conftest import log_in_with_card, make_pupil
 
@@ -56,9 +58,16 @@ def test_pupil_cannot_open_another_class_post_or_page(pupil_client, other_post, 
 
 def test_pupil_cannot_open_another_class_files(pupil_client, class_page, other_class):
     mine, theirs = photo(class_page), photo(other_class)
-    assert pupil_client.get(mine.original_url).status_code == 200
-    for url in [theirs.original_url] + [r.url for r in theirs.get_renditions(*RENDITION_SPECS).values()]:
-        assert pupil_client.get(url).status_code == 404, url
+    own_post = ClassPostPageFactory(parent=class_page, title="Nos dessins", body=post_body(image=mine))
+    their_post = ClassPostPageFactory(parent=other_class, title="Leurs dessins", body=post_body(image=theirs))
+    own_links = links_to(links_on(pupil_client, own_post.url), photo=mine)
+    assert own_links and all(pupil_client.get(link).status_code == 200 for link in own_links)
+    assert pupil_client.get(their_post.url).status_code == 404  # no page, so no link to its photos
+    # Links signed for this tablet's browser, or made by someone else, open nothing of the other class.
+    key = media_key(pupil_client)
+    for url in every_link(theirs, "", RENDITION_SPECS) + [theirs.original_url]:
+        assert pupil_client.get(url).status_code in (403, 404), url
+    assert pupil_client.get(links.signed_url(mine, key)).status_code == 200
 
 
 def test_pupil_cannot_open_a_members_only_section_of_their_school(pupil_client, school):
