@@ -108,7 +108,12 @@ class NoteForm(forms.Form):
         if not schools.exists():
             del self.fields["school"]
             self.fields["audience"].choices = self.fields["audience"].choices[:2]
-        if initial_class is not None:
+        if initial_class is None:
+            # A teacher of one class writes to that class: no choice to make.
+            only = list(classes.values_list("pk", flat=True)[:2])
+            if len(only) == 1:
+                self.initial.setdefault("class_page", only[0])
+        else:
             self.initial.setdefault("class_page", initial_class.pk)
 
     def clean(self):

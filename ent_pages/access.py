@@ -535,6 +535,15 @@ class AccessPolicy:
             return False
         return comment.author_id == user.pk or self.can_manage_class(user, class_page)
 
+    # ------------------------------------------------- everyday entry points (issue 17: landing pages)
+    # Which admin forms a class page offers its viewer ("Write a post", "Add photos"). Writing in a
+    # class is Wagtail's page permissions (``can_edit``), asked only of those who run a class, so
+    # that a family's visit costs no permission query.
+
+    def can_write_in_class(self, user, class_page) -> bool:
+        """Add posts and galleries under the class (and edit them): its teachers and directors with the page permission."""
+        return self.can_manage_class(user, class_page) and self.can_edit(user, class_page)
+
     # ------------------------------------------------------------------- search index documents
     #: Visibility labels stored on search documents (Elasticsearch) so that filtering happens in the query.
     PUBLIC, CLASS, SCHOOL = "public", "class", "school"
