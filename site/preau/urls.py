@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("ent_pages.urls")),
     path("", include("periscolaire.urls")),
     path("vie-de-classe/", include("class_blog.urls")),
+    path("agenda/", include("school_calendar.urls")),
 ]
 
 if settings.DEBUG:

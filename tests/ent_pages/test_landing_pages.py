@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from ent_pages.models import Role
-from periscolaire.models import ClaePage, GalleryPage
+from periscolaire.models import GalleryPage
 from tests.factories import StaffAssignmentFactory, UserFactory, make_director, make_parent, make_teacher
 from tests.factories_resources import ResourceIndexPageFactory, ResourcePageFactory
 

@@ -7,7 +7,7 @@ from wagtail.images import get_image_model
 
 from periscolaire.media import gallery_collection
 from periscolaire.models import GalleryPage, GalleryPhoto
-from tests.factories import ClassPostPageFactory, make_parent
+from tests.factories import ClassPostPageFactory
 
 from .conftest import jpeg_bytes
 

@@ -16,6 +16,7 @@ INSTALLED_APPS = [
     "periscolaire",
     "resources",
     "search",
+    "school_calendar",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
