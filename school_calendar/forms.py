@@ -14,7 +14,7 @@ def publishable_pages(user):
     candidates = policy.calendar_pages(user).filter(depth__gte=2, depth__lte=SCHOOL_DEPTH + 1).order_by("path")
     if policy.scope(user).superuser:
         candidates = candidates.filter(depth__lte=SCHOOL_DEPTH)
-    return [page for page in candidates.specific() if policy.can_publish_event(user, page)]
+    return [page for page in candidates if policy.can_publish_event(user, page)]
 
 
 class DateInput(forms.DateInput):
