@@ -51,6 +51,19 @@ def my_space(request):
     return render(request, "ent_pages/my_space.html", context)
 
 
+def theme_css(request):
+    """/theme.css: the city's colour (CityLook setting) as CSS custom properties, without inline styles."""
+    from django.http import HttpResponse
+
+    from .models.look import CityLook, darker
+
+    look = CityLook.load(request_or_site=request)
+    colour = look.brand_colour.lower()
+    response = HttpResponse(f":root {{ --brand: {colour}; --brand-dark: {darker(colour)}; }}\n", content_type="text/css")
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
 def directed_schools(user, scope):
     """A director's schools with what waits for them: pages in moderation and activation figures."""
     from wagtail.models import WorkflowState

@@ -1,5 +1,6 @@
 from ..media.models import PageCollection, PrivateDocument, PrivateImage, PrivateRendition
 from .accounts import ActivationCode
+from .look import CityLook
 from .pages import CityHomePage, ClassPage, SchoolKind, SchoolPage
 from .people import Enrolment, Guardian, Guardianship, Pupil, Relationship, Role, StaffAssignment, TeachingAssignment
 from .users import User
@@ -7,6 +8,7 @@ from .users import User
 __all__ = [
     "ActivationCode",
     "CityHomePage",
+    "CityLook",
     "ClassPage",
     "Enrolment",
     "Guardian",

@@ -12,13 +12,14 @@ from wagtail.images import get_image_model_string
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from ent_pages.promotion import FrenchSlugMixin
 from ent_pages.school_year import school_year_for
 
 from ..panels import ConsentWarningPanel
 from .consent import ConsentPurpose
 
 
-class GalleryPage(Page):
+class GalleryPage(FrenchSlugMixin, Page):
     """A gallery: the photos and children's work of one activity (a walk, a carnival, a workshop).
 
     Lives in a CLAE space (seen by all the school's families) or in a class (seen by the class's
