@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 
 from ent_pages.access import policy
 
@@ -86,3 +87,30 @@ def say_when_families_are_told(request, page):
     when = date_format(timezone.localtime(announced_at), "l j F, H:i")
     messages.info(request, _("Families can already read it in their feed; because of quiet hours, they will be "
                              "notified on %(when)s.") % {"when": when})
+
+
+class UnfinishedDraftsPanel(Component):
+    """The teacher's dashboard: pages they started and left as drafts (or with unpublished changes)."""
+
+    name = "preau_unfinished_drafts"
+    order = 90
+    template_name = "class_blog/admin/unfinished_drafts_panel.html"
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context):
+        from django.db.models import Q
+        from wagtail.models import Page
+
+        drafts = (
+            Page.objects.filter(latest_revision__user=self.user)
+            .filter(Q(live=False) | Q(has_unpublished_changes=True))
+            .order_by("-latest_revision_created_at")[:10]
+        )
+        return {"drafts": list(drafts)}
+
+
+@hooks.register("construct_homepage_panels")
+def unfinished_drafts_panel(request, panels):
+    panels.append(UnfinishedDraftsPanel(request.user))
