@@ -11,6 +11,7 @@ import random
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from .legal import ensure_legal_pages
 from .models import (
     ClassPage,
     Enrolment,
@@ -118,6 +119,7 @@ def seed_demo_city(stdout=None):
         city.intro = ("<p>Bienvenue sur Préau, l'espace numérique des écoles publiques de la ville : "
                       "la vie des classes, le cahier de textes et les informations pour les familles.</p>")
         city.save_revision().publish()
+    ensure_legal_pages(city)
 
     _user("admin", "Admin", "Préau", is_superuser=True, is_staff=True)
     editor = _user("redactrice.ville", "Claire", "Vidal")

@@ -1,5 +1,6 @@
 from ..media.models import PageCollection, PrivateDocument, PrivateImage, PrivateRendition
 from .accounts import ActivationCode
+from .legal import LegalKind, LegalPage
 from .look import CityLook
 from .pages import CityHomePage, ClassPage, SchoolKind, SchoolPage
 from .people import Enrolment, Guardian, Guardianship, Pupil, Relationship, Role, StaffAssignment, TeachingAssignment
@@ -13,6 +14,8 @@ __all__ = [
     "Enrolment",
     "Guardian",
     "Guardianship",
+    "LegalKind",
+    "LegalPage",
     "PageCollection",
     "PrivateDocument",
     "PrivateImage",

@@ -32,7 +32,7 @@ class CityHomePage(FrenchSearchable, Page):
     search_fields = Page.search_fields + [index.SearchField("intro"), *french_search_fields()]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["ent_pages.SchoolPage", "class_blog.CityNewsIndexPage", "resources.ResourceIndexPage"]
+    subpage_types = ["ent_pages.SchoolPage", "class_blog.CityNewsIndexPage", "resources.ResourceIndexPage", "ent_pages.LegalPage"]
     max_count = 1
 
     class Meta:
