@@ -92,7 +92,7 @@ class NoteForm(forms.Form):
         help_text=_("Leave empty to send now. Nothing reaches families during quiet hours: it waits until they end."),
     )
     answer_kind = forms.ChoiceField(label=_("Reply slip"), choices=AnswerKind.choices, initial=AnswerKind.NONE,
-                                    widget=forms.RadioSelect)
+                                    widget=forms.RadioSelect, required=False)
     question = forms.CharField(max_length=200, required=False, label=_("Question"),
                                help_text=_("For example: “May your child take part in the outing?”"))
     answer_choices = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Choices"),
@@ -126,7 +126,7 @@ class NoteForm(forms.Form):
             self.initial.setdefault("class_page", initial_class.pk)
 
     def clean_reply_slip(self, data):
-        kind = data.get("answer_kind") or AnswerKind.NONE
+        kind = data["answer_kind"] = data.get("answer_kind") or AnswerKind.NONE
         if kind == AnswerKind.NONE:
             data.update(question="", answer_choices="", respond_by=None)
             return

@@ -9,7 +9,8 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from wagtail.images import get_image_model
 
-THUMBNAIL_SPEC = "fill-160x120"
+#: The pre-generated thumbnail spec (ent_pages.media.uploads.RENDITION_SPECS): no rendition made on a family's view.
+THUMBNAIL_SPEC = "fill-320x240"
 EXCERPT_CHARS = 180
 
 
