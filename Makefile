@@ -27,6 +27,8 @@ migrate: setup
 seed: migrate
 	$(MANAGE) seed_demo
 
+# Links in emails, letters and the admin point at the server `make run` starts (unless set).
+run: export PREAU_BASE_URL ?= http://$(HOST):$(PORT)
 run: seed
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) runserver $(HOST):$(PORT)

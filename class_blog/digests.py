@@ -18,7 +18,7 @@ from wagtail import hooks
 from ent_pages.access import policy
 from ent_pages.models import User
 
-from .feed import feed_pages
+from .feed import announced_pages
 from .models import DigestFrequency, DigestPreference, HomeworkEntry, NoteRecipient
 from .quiet_hours import is_quiet
 from .tasks import send_digest_emails
@@ -43,7 +43,7 @@ class Digest:
 
 def shared_items(user, since, now):
     """Posts, news and homework new for `user`: the same for every user with the same scope."""
-    pages = list(feed_pages(user, now).filter(first_published_at__gt=since, first_published_at__lte=now)[:MAX_ITEMS])
+    pages = list(announced_pages(user, since, now)[:MAX_ITEMS])
     homework = list(
         HomeworkEntry.objects.filter(class_page__in=policy.viewable_class_ids(user), created_at__gt=since, created_at__lte=now)
         .filter(due_on__gte=timezone.localdate(now))

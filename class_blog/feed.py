@@ -7,6 +7,7 @@ every item is filtered by ent_pages.access.policy.
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from wagtail.models import Page, get_page_models
 
@@ -15,6 +16,7 @@ from ent_pages.access import policy
 from .models import HomeworkEntry, Subject
 from .models.posts import PostsPage, page_number
 from .notes import pending_notes_for, with_ack_counts
+from .previews import attach_previews
 
 FEED_PER_PAGE = 10
 HOMEWORK_ON_HOME = 10
@@ -26,14 +28,24 @@ def feed_models():
     return [model for model in get_page_models() if getattr(model, "in_family_feed", False)]
 
 
-def feed_pages(user, now=None):
-    """Posts, school (and CLAE) news and city news the user may see, announced by now, newest first (Page queryset)."""
-    now = now or timezone.now()
-    pages = Page.objects.live().type(*feed_models())
-    pages = policy.viewable(user, pages)
-    # Held by quiet hours: not announced yet.
-    pages = pages.exclude(classpostpage__announced_at__gt=now).exclude(schoolnewspage__announced_at__gt=now)
+def feed_pages(user):
+    """Posts, galleries, school (and CLAE) news and city news the user may see, newest first (Page queryset).
+
+    A page is in the feed as soon as it is published, even during quiet hours: only its
+    notification (digests) waits for them to end (``announced_pages``).
+    """
+    pages = policy.viewable(user, Page.objects.live().type(*feed_models()))
     return pages.order_by("-first_published_at", "-pk")
+
+
+def announced_pages(user, since, now):
+    """Feed pages families are to be told about between `since` and `now`: announced then (quiet hours
+    hold the announcement of posts and school news), or first published then (everything else)."""
+    announced = Coalesce("classpostpage__announced_at", "schoolnewspage__announced_at", "first_published_at")
+    return (
+        feed_pages(user).annotate(announced=announced)
+        .filter(announced__gt=since, announced__lte=now).order_by("-announced", "-pk")
+    )
 
 
 def upcoming_homework(user, today=None, days=HOMEWORK_DAYS):
@@ -52,12 +64,16 @@ def home_context(request):
     classes = {c.path: c for c in policy.viewable_classes(user, include_partners=True).live().order_by("title")}
     # Plain Page rows are enough for a title, a date and a link: no query per page type.
     models = {ct.pk: model for model, ct in ContentType.objects.get_for_models(*feed_models()).items()}
-    page_obj = PostsPage(feed_pages(user, now), page_number(request), per_page=FEED_PER_PAGE)
+    page_obj = PostsPage(feed_pages(user), page_number(request), per_page=FEED_PER_PAGE)
     for item in page_obj:
         model = models.get(item.content_type_id)
         item.feed_kind = model.__name__ if model else ""
-        feed_class = classes.get(item.path[: 4 * item.steplen]) if item.feed_kind == "ClassPostPage" else None
-        item.feed_label = feed_class.title if feed_class else (model._meta.verbose_name if model else "")
+        feed_class = classes.get(item.path[: 4 * item.steplen])
+        kind = model._meta.verbose_name if model else ""
+        item.feed_label = f"{feed_class.title} — {kind}" if feed_class and item.feed_kind != "ClassPostPage" else (
+            feed_class.title if feed_class else kind
+        )
+    attach_previews(list(page_obj), models)
     staff = scope.superuser or bool(scope.taught_class_paths or scope.director_school_paths)
     sent_notes = []
     if staff:

@@ -8,7 +8,7 @@ from ent_pages.access import policy
 from ent_pages.models import ClassPage, Pupil, SchoolPage
 from ent_pages.school_year import current_school_year
 
-from .models import ClassBlogOptions, DigestPreference, HomeworkEntry, SchoolQuietHours
+from .models import AnswerKind, ClassBlogOptions, DigestPreference, HomeworkEntry, SchoolQuietHours
 from .models.homework import next_school_day
 
 
@@ -91,6 +91,15 @@ class NoteForm(forms.Form):
         required=False, widget=DateTimeInput(), label=_("Send later"),
         help_text=_("Leave empty to send now. Nothing reaches families during quiet hours: it waits until they end."),
     )
+    answer_kind = forms.ChoiceField(label=_("Reply slip"), choices=AnswerKind.choices, initial=AnswerKind.NONE,
+                                    widget=forms.RadioSelect, required=False)
+    question = forms.CharField(max_length=200, required=False, label=_("Question"),
+                               help_text=_("For example: “May your child take part in the outing?”"))
+    answer_choices = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Choices"),
+                                     help_text=_("One choice per line."))
+    respond_by = forms.DateField(required=False, label=_("Answer by"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    REPLY_FIELDS = ("answer_kind", "question", "answer_choices", "respond_by")
 
     def __init__(self, user, *args, initial_class=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,11 +117,35 @@ class NoteForm(forms.Form):
         if not schools.exists():
             del self.fields["school"]
             self.fields["audience"].choices = self.fields["audience"].choices[:2]
-        if initial_class is not None:
+        if initial_class is None:
+            # A teacher of one class writes to that class: no choice to make.
+            only = list(classes.values_list("pk", flat=True)[:2])
+            if len(only) == 1:
+                self.initial.setdefault("class_page", only[0])
+        else:
             self.initial.setdefault("class_page", initial_class.pk)
+
+    def clean_reply_slip(self, data):
+        kind = data["answer_kind"] = data.get("answer_kind") or AnswerKind.NONE
+        if kind == AnswerKind.NONE:
+            data.update(question="", answer_choices="", respond_by=None)
+            return
+        if not data.get("question"):
+            self.add_error("question", _("Write the question the families answer."))
+        if kind == AnswerKind.CHOICE:
+            choices = [line.strip() for line in (data.get("answer_choices") or "").splitlines() if line.strip()]
+            if len(choices) < 2:
+                self.add_error("answer_choices", _("Give at least two choices, one per line."))
+            data["answer_choices"] = "\n".join(choices)
+        else:
+            data["answer_choices"] = ""
+
+    def reply_slip(self):
+        return {name: self.cleaned_data.get(name) or ("" if name != "respond_by" else None) for name in self.REPLY_FIELDS}
 
     def clean(self):
         data = super().clean()
+        self.clean_reply_slip(data)
         audience = data.get("audience")
         if audience in (self.AUDIENCE_CLASS, self.AUDIENCE_FAMILIES) and not data.get("class_page"):
             self.add_error("class_page", _("Choose the class."))

@@ -15,14 +15,17 @@ from .quiet_hours import delivery_time, end_of_quiet, is_quiet, rules_for_school
 
 
 @transaction.atomic
-def send_note(sender, *, title, text, class_page=None, school=None, pupils=None, scheduled_for=None, now=None):
-    """Create the note and its recipients; it reaches families at the requested time, never in quiet hours."""
+def send_note(sender, *, title, text, class_page=None, school=None, pupils=None, scheduled_for=None, now=None, **reply_slip):
+    """Create the note and its recipients; it reaches families at the requested time, never in quiet hours.
+
+    ``reply_slip``: answer_kind, question, answer_choices, respond_by when the note asks for an answer.
+    """
     if school is None:
         school = class_page.get_parent().specific
     now = now or timezone.now()
     note = Note.objects.create(
         sender=sender, class_page=class_page, school=school, chosen_families=pupils is not None,
-        title=title, text=text, created_at=now,
+        title=title, text=text, created_at=now, **reply_slip,
         scheduled_for=delivery_time(scheduled_for, rules=rules_for_school(school.pk), now=now),
     )
     NoteRecipient.objects.bulk_create([
@@ -66,7 +69,8 @@ def acknowledgement_rows(note):
 
 
 def remind(note, now=None):
-    """Email the guardians who have not acknowledged; inside quiet hours the reminder waits for send_digests.
+    """Email the guardians who have not acknowledged (or, for a reply slip, not answered for a child);
+    inside quiet hours the reminder waits for send_digests.
 
     Returns the number of emails sent (0 when held).
     """
@@ -76,11 +80,12 @@ def remind(note, now=None):
         note.reminder_due_at = end_of_quiet(max(now, note.scheduled_for), rules)
         note.save(update_fields=["reminder_due_at"])
         return 0
-    emails = sorted(set(
-        note.recipients.filter(acknowledged_at__isnull=True)
-        .exclude(guardian__user__isnull=True)
-        .values_list("guardian__user__email", flat=True)
-    ) - {""})
+    waiting = note.recipients.exclude(guardian__user__isnull=True)
+    if note.asks_answer:  # a reply slip: the families of the children without an answer
+        waiting = waiting.exclude(pupil_id__in=note.answers.values("pupil_id"))
+    else:
+        waiting = waiting.filter(acknowledged_at__isnull=True)
+    emails = sorted(set(waiting.values_list("guardian__user__email", flat=True)) - {""})
     subject = _("Reminder: %(title)s") % {"title": note.title}
     body = render_to_string("class_blog/emails/note_reminder.txt", {"note": note, "base_url": settings.WAGTAILADMIN_BASE_URL})
     with get_connection() as connection:

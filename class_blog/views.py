@@ -24,6 +24,7 @@ from ent_pages.school_year import current_school_year
 
 from . import comments as comment_rules
 from . import notes as note_service
+from . import reply_slips
 from .forms import (
     ClassBlogOptionsForm,
     CommentForm,
@@ -182,7 +183,7 @@ def note_create(request):
             if audience == NoteForm.AUDIENCE_FAMILIES:
                 target["pupils"] = list(data["pupils"])
         note = note_service.send_note(request.user, title=data["title"], text=data["text"],
-                                      scheduled_for=data.get("scheduled_for"), **target)
+                                      scheduled_for=data.get("scheduled_for"), **target, **form.reply_slip())
         if note.is_delivered:
             messages.success(request, _("Note sent to %(count)d guardian(s).") % {"count": note.recipients.values("guardian").distinct().count()})
         else:
@@ -211,11 +212,54 @@ def note_detail(request, pk):
         "pending": mine.filter(acknowledged_at__isnull=True).exists(),
         "my_ack": mine.exclude(acknowledged_at__isnull=True).order_by("acknowledged_at").first(),
     }
+    if note.asks_answer:
+        context.update(_reply_slip_context(request.user, note, manager))
     if manager:
         context["rows"] = note_service.acknowledgement_rows(note)
         context["counts"] = note_service.with_ack_counts(Note.objects.filter(pk=note.pk)).values(
             "recipient_count", "acknowledged_count")[0]
     return render(request, "class_blog/note_detail.html", context)
+
+
+def _reply_slip_context(user, note, manager):
+    """The children the user answers for (with their current answers) and, for the sender, every answer."""
+    answers = {a.pupil_id: a for a in note.answers.all()}
+    children = [
+        {"pupil": pupil, "answer": answers.get(pupil.pk),
+         "display": reply_slips.display_value(note, answers[pupil.pk].value) if pupil.pk in answers else ""}
+        for pupil in reply_slips.answerable_pupils(note, user)
+    ]
+    context = {"answer_children": children}
+    if manager:
+        rows = reply_slips.answer_rows(note)
+        context["answer_rows"] = rows
+        context["answer_counts"], context["answer_missing"] = reply_slips.answer_summary(note, rows)
+    return context
+
+
+@login_required
+@require_POST
+def note_answer(request, pk):
+    """A guardian answers the reply slip for one child (either guardian may; the latest answer counts)."""
+    note = _note_or_404(request.user, pk)
+    try:
+        pupil = reply_slips.record_answer(note, request.user, request.POST.get("pupil", ""), request.POST.get("value", ""))
+    except reply_slips.AnswerRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Thank you, your answer for %(name)s is recorded.") % {"name": pupil.first_name})
+    return redirect("class_blog:note_detail", note.pk)
+
+
+@login_required
+def note_answers_export(request, pk):
+    note = _note_or_404(request.user, pk)
+    if not policy.can_manage_note(request.user, note) or not note.asks_answer:
+        raise Http404
+    response, writer = csv_response(f"mot-{note.pk}-reponses.csv")
+    writer.writerow([_("Last name"), _("First name"), _("Answer"), _("Answered by"), _("Answered at")])
+    writer.writerows(reply_slips.export_rows(note))
+    return response
 
 
 @login_required

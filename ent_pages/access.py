@@ -670,6 +670,36 @@ class AccessPolicy:
             return False
         return comment.author_id == user.pk or self.can_manage_class(user, class_page)
 
+    # ------------------------------------------------- everyday entry points (issue 17: landing pages)
+    # Which admin forms a class page offers its viewer ("Write a post", "Add photos"). Writing in a
+    # class is Wagtail's page permissions (``can_edit``), asked only of those who run a class, so
+    # that a family's visit costs no permission query.
+
+    def can_write_in_class(self, user, class_page) -> bool:
+        """Add posts and galleries under the class (and edit them): its teachers and directors with the page permission."""
+        return self.can_manage_class(user, class_page) and self.can_edit(user, class_page)
+
+    # Calendar (school_calendar): an event belongs to a page; a user's calendar holds the events of
+    # the places they belong to — the city, their schools and the schools' shared sections (CLAE),
+    # their classes — among the pages they may view. Another school's public page is not "theirs".
+
+    def calendar_pages(self, user):
+        """Page queryset whose events belong in `user`'s calendar (a subquery: no query by itself)."""
+        scope = self.scope(user)
+        pages = Page.objects.live()
+        if scope.superuser:
+            return pages
+        schools = scope.member_school_paths | scope.director_school_paths
+        mine = Q(depth__lt=SCHOOL_DEPTH) | Q(path__in=list(schools)) | Q(path__in=list(scope.class_paths))
+        for school_path in sorted(schools):
+            mine |= Q(path__startswith=school_path, depth=SCHOOL_DEPTH + 1)
+        return self.viewable(user, pages.filter(mine))
+
+    def can_publish_event(self, user, page) -> bool:
+        """Add or remove events of a page: whoever may edit it (a class's teachers, the school's directors,
+        the CLAE team on its space, city editors on the city home)."""
+        return self.can_edit(user, page)
+
     # ------------------------------------------------------------------- search index documents
     #: Visibility labels stored on search documents (Elasticsearch) so that filtering happens in the query.
     PUBLIC, CLASS, SCHOOL = "public", "class", "school"

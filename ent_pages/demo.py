@@ -12,6 +12,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from .events import demo_seeded
+from .legal import ensure_legal_pages
 from .models import (
     ClassPage,
     Enrolment,
@@ -119,6 +120,7 @@ def seed_demo_city(stdout=None):
         city.intro = ("<p>Bienvenue sur Préau, l'espace numérique des écoles publiques de la ville : "
                       "la vie des classes, le cahier de textes et les informations pour les familles.</p>")
         city.save_revision().publish()
+    ensure_legal_pages(city)
 
     _user("admin", "Admin", "Préau", is_superuser=True, is_staff=True)
     editor = _user("redactrice.ville", "Claire", "Vidal")

@@ -43,6 +43,7 @@ urlpatterns = [
     ),
     path("mot-de-passe/nouveau/fait/", auth_views.PasswordResetCompleteView.as_view(template_name="ent_pages/accounts/password_reset_complete.html"), name="password_reset_complete"),
     path("mon-espace/", views.my_space, name="my_space"),
+    path("theme.css", views.theme_css, name="theme_css"),
     # Private media: every file through the access policy (ent_pages.media.views).
     path("fichiers/images/<int:image_id>/<str:filename>", media_views.rendition, name="private_rendition"),
     path("fichiers/originaux/<int:image_id>/<str:filename>", media_views.image_original, name="private_image_original"),

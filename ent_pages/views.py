@@ -4,11 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from wagtail import hooks
+from wagtail.models import Page
 
 from . import activation as activation_codes
 from .access import policy
@@ -41,9 +43,44 @@ def my_space(request):
         context["my_classes"] = list(policy.viewable(user, ClassPage.objects.live()).order_by("path"))
     classes_by_id = {c.pk: c for c in context["my_classes"]}
     context["children"] = [{"pupil": pupil, "class_page": classes_by_id.get(pupil.class_page_id)} for pupil in pupils]
+    # One section for children and classes: the classes of no child (taught, directed) follow the children.
+    children_classes = {pupil.class_page_id for pupil in pupils}
+    context["other_classes"] = [c for c in context["my_classes"] if c.pk not in children_classes]
     schools = SchoolPage.objects.live().filter(path__in=scope.member_school_paths | scope.director_school_paths)
     context["schools"] = schools.order_by("title")
+    context["directed_schools"] = directed_schools(user, scope)
     return render(request, "ent_pages/my_space.html", context)
+
+
+def theme_css(request):
+    """/theme.css: the city's colour (CityLook setting) as CSS custom properties, without inline styles."""
+    from django.http import HttpResponse
+
+    from .models.look import CityLook, darker
+
+    look = CityLook.load(request_or_site=request)
+    colour = look.brand_colour.lower()
+    response = HttpResponse(f":root {{ --brand: {colour}; --brand-dark: {darker(colour)}; }}\n", content_type="text/css")
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def directed_schools(user, scope):
+    """A director's schools with what waits for them: pages in moderation and activation figures."""
+    from wagtail.models import WorkflowState
+
+    from .letters import activation_status
+
+    schools = list(SchoolPage.objects.filter(path__in=scope.director_school_paths).order_by("title"))
+    for school in schools:
+        school.pending_pages = list(
+            Page.objects.descendant_of(school, inclusive=True)
+            .filter(_workflow_states__status=WorkflowState.STATUS_IN_PROGRESS).distinct().order_by("title")[:20]
+        )
+        rows = activation_status(school)
+        school.families_total = len(rows)
+        school.families_activated = sum(row.activated for row in rows)
+    return schools
 
 
 @sensitive_post_parameters("password1", "password2", "code")
@@ -96,10 +133,18 @@ def activation(request):
             if not logged_in:
                 finish = second_factor.complete_login(request, account, notify_new_device=False)
                 messages.success(request, _("Your account is ready: here are your children's classes."))
-                return finish(redirect("ent_pages:my_space"))
+                return finish(redirect(_after_activation(request, account)))
             messages.success(request, _("The child has been added to your account."))
-            return redirect("ent_pages:my_space")
+            return redirect(_after_activation(request, account))
     return render(request, "ent_pages/accounts/activation.html", {"form": form, "logged_in": logged_in}, status=status)
+
+
+def _after_activation(request, account):
+    """Where a family goes next: other apps ask for what they need (periscolaire: image consent), through a hook."""
+    for fn in hooks.get_hooks("after_family_activation"):
+        if next_url := fn(request, account):
+            return next_url
+    return reverse("ent_pages:my_space")
 
 
 def _log_activation(request, account, code_row):

@@ -62,3 +62,27 @@ def ensure_clae_spaces(schools):
         add_children(school, [ClaePage(title=f"CLAE — {school.title}", slug=slug, owner=None)])
         created += 1
     return created
+
+
+def editable_clae_spaces(user, galleries_per_space=6):
+    """The CLAE spaces of the user's schools that the access policy lets them edit, each with its latest
+    galleries (drafts included: they are the editor's work) as ``space.recent_galleries``."""
+    from django.db.models import Q
+
+    from ent_pages.access import SCHOOL_DEPTH, policy
+
+    from .models import ClaePage, GalleryPage
+
+    school_paths = policy.scope(user).member_school_paths
+    if not school_paths:
+        return []
+    under = Q(pk__in=[])
+    for school_path in sorted(school_paths):
+        under |= Q(path__startswith=school_path)
+    candidates = ClaePage.objects.filter(under, depth=SCHOOL_DEPTH + 1)
+    spaces = [space for space in candidates.order_by("title") if policy.can_edit(user, space)]
+    for space in spaces:
+        space.recent_galleries = list(
+            GalleryPage.objects.child_of(space).order_by("-latest_revision_created_at", "-pk")[:galleries_per_space]
+        )
+    return spaces

@@ -58,3 +58,26 @@ def give_each_imported_school_its_clae_space(schools):
     from .spaces import ensure_clae_spaces
 
     ensure_clae_spaces(schools.values() if isinstance(schools, dict) else schools)
+
+
+@hooks.register("my_space_sections")
+def clae_spaces_section(request, context):
+    """Animators and CLAE directors land on the CLAE spaces they edit and their galleries (drafts included)."""
+    from .spaces import editable_clae_spaces
+
+    spaces = editable_clae_spaces(request.user)
+    if not spaces:
+        return None
+    context["clae_spaces"] = spaces
+    return "periscolaire/includes/my_clae_spaces.html"
+
+
+@hooks.register("after_family_activation")
+def ask_image_consent_after_activation(request, user):
+    """A family that has just activated its account is asked for image consent first."""
+    from django.contrib import messages as django_messages
+
+    if not policy.pupils_of(user).exists():
+        return None
+    django_messages.info(request, _("One more step: tell the school whether your children may appear in class and CLAE photos."))
+    return reverse("periscolaire:my_image_consents")

@@ -11,6 +11,15 @@ class NoteQuerySet(models.QuerySet):
         return self.filter(scheduled_for__lte=now or timezone.now())
 
 
+class AnswerKind(models.TextChoices):
+    """What a reply slip (coupon-réponse) asks the families: nothing, yes or no, one of a few choices, a short text."""
+
+    NONE = "none", _("No answer needed")
+    YES_NO = "yes_no", _("Yes or no")
+    CHOICE = "choice", _("One choice among several")
+    TEXT = "text", _("A short text")
+
+
 class Note(models.Model):
     """A note from a teacher or a director to the families of a class, of a school, or chosen families.
 
@@ -35,6 +44,11 @@ class Note(models.Model):
     #: A reminder asked for inside quiet hours waits until then (sent by send_digests).
     reminder_due_at = models.DateTimeField(_("reminder due at"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
+    #: Reply slip (coupon-réponse): one answer per child, by either guardian (class_blog.reply_slips).
+    answer_kind = models.CharField(_("answer asked"), max_length=8, choices=AnswerKind.choices, default=AnswerKind.NONE)
+    question = models.CharField(_("question"), max_length=200, blank=True)
+    answer_choices = models.TextField(_("choices"), blank=True, help_text=_("One choice per line."))
+    respond_by = models.DateField(_("answer by"), null=True, blank=True, db_index=True)
 
     objects = NoteQuerySet.as_manager()
 
@@ -45,6 +59,14 @@ class Note(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def asks_answer(self):
+        return self.answer_kind != AnswerKind.NONE
+
+    @property
+    def choice_list(self):
+        return [line.strip() for line in self.answer_choices.splitlines() if line.strip()]
 
     @property
     def is_delivered(self):
@@ -80,3 +102,23 @@ class NoteRecipient(models.Model):
 
     def __str__(self):
         return f"{self.note} → {self.guardian}"
+
+
+class NoteAnswer(models.Model):
+    """The answer to a reply slip for one child, given by one of its guardians (the latest answer counts)."""
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="answers", verbose_name=_("note"))
+    pupil = models.ForeignKey("ent_pages.Pupil", on_delete=models.CASCADE, related_name="+", verbose_name=_("pupil"))
+    value = models.CharField(_("answer"), max_length=500)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("answered by")
+    )
+    answered_at = models.DateTimeField(_("answered at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reply slip answer")
+        verbose_name_plural = _("reply slip answers")
+        constraints = [models.UniqueConstraint(fields=["note", "pupil"], name="one_answer_per_note_and_pupil")]
+
+    def __str__(self):
+        return f"{self.note} / {self.pupil}: {self.value}"

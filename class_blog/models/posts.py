@@ -14,6 +14,7 @@ from wagtail.search import index
 
 from ent_pages.access import SCHOOL_DEPTH
 from ent_pages.blocks import BaseStreamBlock
+from ent_pages.promotion import FrenchSlugMixin
 from search.indexing import FrenchSearchable, french_search_fields
 
 from ..blocks import ClassPostStreamBlock
@@ -25,7 +26,7 @@ class ClassPostTag(TaggedItemBase):
     content_object = ParentalKey("class_blog.ClassPostPage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class ClassPostPage(FrenchSearchable, Page):
+class ClassPostPage(FrenchSlugMixin, FrenchSearchable, Page):
     """A post of the class blog ("Sortie au musée", "Nos semis") written by the class's teachers.
 
     Lives under its ClassPage, or under one of its ClassProjectPages. Visible to the class's
@@ -75,7 +76,7 @@ class ClassPostPage(FrenchSearchable, Page):
         return context
 
 
-class ClassProjectPage(FrenchSearchable, Page):
+class ClassProjectPage(FrenchSlugMixin, FrenchSearchable, Page):
     """A class project ("Le potager"): a presentation and the timeline of the posts written under it.
 
     Lives under a ClassPage; same audience as the class blog (partner classes included).

@@ -13,6 +13,7 @@ from search.indexing import FrenchSearchable, french_search_fields
 
 from ..blocks import BaseStreamBlock
 from ..levels import LevelsField, sort_levels
+from ..promotion import FrenchSlugMixin
 from ..school_year import current_school_year, validate_school_year
 from ..validators import normalize_uai, validate_uai
 
@@ -31,7 +32,7 @@ class CityHomePage(FrenchSearchable, Page):
     search_fields = Page.search_fields + [index.SearchField("intro"), *french_search_fields()]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["ent_pages.SchoolPage", "class_blog.CityNewsIndexPage", "resources.ResourceIndexPage"]
+    subpage_types = ["ent_pages.SchoolPage", "class_blog.CityNewsIndexPage", "resources.ResourceIndexPage", "ent_pages.LegalPage"]
     max_count = 1
 
     class Meta:
@@ -104,7 +105,7 @@ class SchoolPage(FrenchSearchable, Page):
         return context
 
 
-class ClassPage(FrenchSearchable, Page):
+class ClassPage(FrenchSlugMixin, FrenchSearchable, Page):
     """A class for one school year ("CE1 B", 2026-2027) and the root of everything private to it.
 
     Visible to the guardians of its pupils, its teachers, the school's director and explicit grants.

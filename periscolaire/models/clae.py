@@ -9,6 +9,7 @@ from wagtail.search import index
 
 from ent_pages.blocks import BaseStreamBlock
 from ent_pages.models import Role
+from ent_pages.promotion import FrenchSlugMixin
 
 from ..blocks import NewsBlock, TeamBlock
 
@@ -18,7 +19,7 @@ class ModeratedBy(models.TextChoices):
     SCHOOL_DIRECTOR = "school_director", _("The school director")
 
 
-class ClaePage(Page):
+class ClaePage(FrenchSlugMixin, Page):
     """The CLAE space of one school: presentation, team, opening hours, news and photo galleries.
 
     A section of the school that is not a class: its families and staff see it (ent_pages.access).

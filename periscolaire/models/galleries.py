@@ -12,13 +12,14 @@ from wagtail.images import get_image_model_string
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from ent_pages.promotion import FrenchSlugMixin
 from ent_pages.school_year import school_year_for
 
 from ..panels import ConsentWarningPanel
 from .consent import ConsentPurpose
 
 
-class GalleryPage(Page):
+class GalleryPage(FrenchSlugMixin, Page):
     """A gallery: the photos and children's work of one activity (a walk, a carnival, a workshop).
 
     Lives in a CLAE space (seen by all the school's families) or in a class (seen by the class's
@@ -52,6 +53,9 @@ class GalleryPage(Page):
     parent_page_types = ["periscolaire.ClaePage", "ent_pages.ClassPage"]
     subpage_types = []
 
+    #: Shown in the family home feed (class_blog.feed), to those the access policy lets see it.
+    in_family_feed = True
+
     class Meta:
         verbose_name = _("photo gallery")
         verbose_name_plural = _("photo galleries")
@@ -71,6 +75,21 @@ class GalleryPage(Page):
         from ent_pages.models import ClassPage
 
         return ConsentPurpose.GROUP if isinstance(self.get_section(), ClassPage) else ConsentPurpose.SCHOOL
+
+    @classmethod
+    def feed_preview_rows(cls, ids):
+        """{gallery id: (first photo's image id, activity or description)} for the feed, in two queries."""
+        from django.utils.html import strip_tags
+
+        first_photo = {}
+        for page_id, image_id in GalleryPhoto.objects.filter(page_id__in=ids).order_by("page_id", "sort_order", "pk").values_list(
+            "page_id", "image_id"
+        ):
+            first_photo.setdefault(page_id, image_id)
+        return {
+            pk: (first_photo.get(pk), strip_tags(description).strip() or activity)
+            for pk, activity, description in cls.objects.filter(pk__in=ids).values_list("pk", "activity", "description")
+        }
 
     def get_context(self, request, *args, **kwargs):
         from wagtail.images import get_image_model

@@ -22,6 +22,7 @@ urlpatterns = [
     path("vie-de-classe/", include("class_blog.urls")),
     path("messages/", include("conversations.urls")),
     path("eleve/", include("pupils.urls")),
+    path("agenda/", include("school_calendar.urls")),
 ]
 
 if settings.DEBUG:

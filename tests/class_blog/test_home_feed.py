@@ -130,7 +130,9 @@ def test_director_home_covers_the_whole_school(client, school, class_page, other
     assert set(context["my_classes"]) == {class_page, other_class}
 
 
-def test_post_published_in_quiet_hours_waits_for_the_morning_in_the_feed(client, class_page):
+def test_post_published_at_night_is_in_the_feed_at_once_and_only_its_notification_waits(client, class_page):
+    from class_blog.digests import digest_for
+
     parent, _ = make_parent(class_page)
     teacher = make_teacher(class_page)
     late = datetime.datetime(2026, 11, 24, 21, 0, tzinfo=datetime.UTC)  # 22:00 in Paris, a Tuesday
@@ -140,6 +142,11 @@ def test_post_published_in_quiet_hours_waits_for_the_morning_in_the_feed(client,
         post.refresh_from_db()
         assert timezone.localtime(post.announced_at).hour == 7
         client.force_login(parent)
-        assert "Écrit le soir" not in {p.title for p in client.get(reverse("ent_pages:my_space")).context["feed_page"]}
-    with time_machine.travel(post.announced_at, tick=False):
         assert "Écrit le soir" in {p.title for p in client.get(reverse("ent_pages:my_space")).context["feed_page"]}
+        # A digest sent at night does not carry it...
+        assert post not in digest_for(parent, late - datetime.timedelta(hours=1), timezone.now()).pages
+    # ...the first one after quiet hours does.
+    morning = post.announced_at + datetime.timedelta(minutes=5)
+    with time_machine.travel(morning, tick=False):
+        assert [p.pk for p in digest_for(parent, late - datetime.timedelta(hours=1), morning).pages] == [post.pk]
+

@@ -74,11 +74,12 @@ def test_parent_activates_with_a_letter_code_and_lands_on_all_their_children(cli
 
     response = client.post(URL, form(code))
 
-    assert response.status_code == 302 and response.url == reverse("ent_pages:my_space")
+    # The family is asked for image consent first (periscolaire's after_family_activation hook).
+    assert response.status_code == 302 and response.url == reverse("periscolaire:my_image_consents")
     user = User.objects.get(username="maman@example.org")
     guardian.refresh_from_db()
     assert guardian.user == user and user.check_password(PASSWORD)
-    home = client.get(response.url)
+    home = client.get(reverse("ent_pages:my_space"))
     assert class_page.title in home.content.decode() and other_class.title in home.content.decode()
     for pupil in pupils:
         assert pupil.first_name in home.content.decode()

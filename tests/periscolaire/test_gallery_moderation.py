@@ -36,7 +36,7 @@ def create_gallery_as(client, user, parent, action="action-submit"):
     url = reverse("wagtailadmin_pages:add", args=("periscolaire", "gallerypage", parent.pk))
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
-    return GalleryPage.objects.child_of(parent).get(slug="carnaval")
+    return GalleryPage.objects.child_of(parent).get(title="Carnaval du CLAE")  # slug made from the title
 
 
 def upload(client, gallery, name, content):

@@ -14,7 +14,8 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 pytestmark = [
     pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine (apt-get install chromium)"),
-    pytest.mark.django_db(transaction=True),
+    # Serialized rollback: the flush after a live-server test must not leave the next one without the page tree root.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 

@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "search",
     "conversations",
     "pupils",
+    "school_calendar",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
@@ -201,6 +202,10 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = "Préau"
+# No Gravatar: the admin shows Wagtail's built-in avatar instead of an external image (offline, CSP, privacy).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# ASCII slugs (the admin's slug field folds accents); pages of non-specialists get French-safe ones (ent_pages.promotion).
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILADMIN_BASE_URL = os.environ.get("PREAU_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 DATABASE_SEARCH_BACKEND = {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "french"}
