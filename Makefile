@@ -11,7 +11,7 @@ SERVE_APP_PORT ?= 8081
 # Both cores by default; `make test PYTEST_ARGS=...` to choose.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run serve nginx test setup lint migrate seed messages clean
+.PHONY: run serve nginx chromium test setup lint migrate seed messages clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ serve: seed nginx
 
 nginx:
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || (apt-get update -q && apt-get install -y -q nginx)
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium)
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -124,7 +124,7 @@ def test_director_home_covers_the_whole_school(client, school, class_page, other
     ClassPostPageFactory(parent=other_class, title="B")
     client.force_login(director)
     client.get(reverse("ent_pages:my_space"))
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(21):
         context = client.get(reverse("ent_pages:my_space")).context
     assert {p.title for p in context["feed_page"]} == {"A", "B"}
     assert set(context["my_classes"]) == {class_page, other_class}

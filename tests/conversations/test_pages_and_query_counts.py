@@ -134,7 +134,7 @@ def test_new_thread_report_and_attachment_queries_are_bounded(client, people, dj
     photo = SimpleUploadedFile("classe.jpg", photo_bytes(), content_type="image/jpeg")
     thread = thread_between(people["teacher"], people["parent"], attachment=photo)
     client.force_login(people["parent"])
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         assert client.get(reverse("conversations:new_thread")).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(attachment_url(thread.messages.get().attachments.get())).status_code == 200

@@ -54,7 +54,8 @@ class World:
         ClassBlogOptions.objects.create(class_page=class_page, comments_enabled=True)
         self.comment = Comment.objects.create(post=self.post, author=self.parent, text="Bravo !")
         self.homework = HomeworkEntryFactory(class_page=class_page)
-        self.note = note_service.send_note(self.teacher, title="Sortie", text="Signez", class_page=class_page)
+        self.note = note_service.send_note(self.teacher, title="Sortie", text="Signez", class_page=class_page,
+                                           answer_kind="yes_no", question="Votre enfant participera-t-il ?")
         self.partnership = ClassPartnershipFactory(inviting_class=class_page,
                                                    invited_class=ClassPageFactory(parent=other_school))
         self.image = PrivateImage.objects.create(title="Photo", collection=page_collection(class_page),

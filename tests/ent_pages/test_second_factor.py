@@ -220,6 +220,6 @@ def test_family_login_and_security_page_take_few_queries(client, class_page, dja
     parent, _pupil = make_parent(class_page)
     with django_assert_max_num_queries(20):
         assert client.post(LOGIN, {"username": parent.username, "password": PASSWORD}).status_code == 302
-    # The base page's header asks the scope (remembered afterwards) and counts unread messages.
-    with django_assert_max_num_queries(13):
+    # The base page asks the scope (remembered afterwards), counts unread messages and links the legal pages.
+    with django_assert_max_num_queries(14):
         assert client.get(reverse("ent_pages:security")).status_code == 200

@@ -5,20 +5,15 @@ Uses Debian's Chromium and the Python Playwright driver (no browser download); s
 
 import datetime
 import os
-import shutil
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+from tests.browser import CHROMIUM, browser_marks, import_playwright
 
-pytestmark = [
-    pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine (apt-get install chromium)"),
-    # Serialized rollback: the flush after a live-server test must not leave the next one without the page tree root.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+playwright = import_playwright()
+pytestmark = browser_marks()
 
 PHONE = {"width": 360, "height": 740}
 SENT = datetime.datetime(2026, 11, 24, 9, 0, tzinfo=datetime.UTC)

@@ -5,18 +5,13 @@ Uses Debian's Chromium and the Python Playwright driver (no browser download). R
 """
 
 import os
-import shutil
 
 import pytest
 
-playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+from tests.browser import CHROMIUM, browser_marks, import_playwright
 
-pytestmark = [
-    pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine (apt-get install chromium)"),
-    # Serialized rollback: the flush after a live-server test must not leave the next one without the page tree root.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+playwright = import_playwright()
+pytestmark = browser_marks()
 
 
 @pytest.fixture
