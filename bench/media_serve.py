@@ -46,6 +46,7 @@ def free_port():
 def setup(workdir):
     os.environ.update({"SECRET_KEY": SECRET, "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false",
                        "LOG_LEVEL": "WARNING"})
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/2")  # production settings need a shared cache
     bootstrap("preau.settings.production", workdir)
     from django.core.management import call_command
     from django.test import Client
