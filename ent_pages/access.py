@@ -789,6 +789,10 @@ class AccessPolicy:
     def can_reset_second_factor(self, user, target) -> bool:
         return self.second_factor_resettable(user).filter(pk=target.pk).exists()
 
+    def can_reset_some_second_factor(self, user) -> bool:
+        """Whether the staff list of second factors opens to the user (the admin menu entry, the view)."""
+        return self.scope(user).superuser or self.second_factor_resettable(user).exists()
+
     # ------------------------------------------- who did what (issue 11, hardening B)
     # The log of a school's sensitive actions (ent_pages.audit) is for its directors.
 

@@ -14,20 +14,7 @@ def photo_bytes(size=(1200, 900), fmt="JPEG", gps=True, orientation=None, color=
     """A photo as a phone writes it: EXIF with camera make, GPS block and an orientation tag."""
     image = Image.new("RGB", size, color)
     image.paste((20, 120, 220), (0, 0, size[0] // 2, size[1] // 3))  # a feature to check orientation
-    exif = Image.Exif()
-    exif[ExifTags.Base.Make] = "Apple"
-    exif[ExifTags.Base.Model] = "iPhone 15"
-    if orientation:
-        exif[ExifTags.Base.Orientation] = orientation
-    if gps:
-        exif[ExifTags.IFD.GPSInfo] = GPS
-    out = io.BytesIO()
-    if fmt == "HEIF":
-        from pillow_heif import register_heif_opener
-
-        register_heif_opener()
-    image.save(out, fmt, exif=exif.tobytes())
-    return out.getvalue()
+    return _save_as_camera(image, fmt, ("Apple", "iPhone 15"), orientation=orientation, gps=gps)
 
 
 def upload(name, data, content_type="image/jpeg"):
@@ -82,20 +69,8 @@ def textured_photo_bytes(size=(1600, 1200), fmt="JPEG", orientation=None, gps=Tr
     base = Image.linear_gradient("L").resize(size)
     noise = Image.effect_noise(size, 30).filter(ImageFilter.SMOOTH)
     image = Image.merge("RGB", (base, noise, Image.blend(base, noise, 0.5)))
-    exif = Image.Exif()
-    exif[ExifTags.Base.Make] = "Canon"
-    exif[ExifTags.Base.Model] = "EOS R6"
-    if orientation:
-        exif[ExifTags.Base.Orientation] = orientation
-    if gps:
-        exif[ExifTags.IFD.GPSInfo] = GPS
-    out = io.BytesIO()
-    if fmt == "HEIF":
-        from pillow_heif import register_heif_opener
-
-        register_heif_opener()
-    image.save(out, fmt, exif=exif.tobytes(), **({"quality": 90} if fmt in ("JPEG", "HEIF") else {}))
-    return out.getvalue()
+    return _save_as_camera(image, fmt, ("Canon", "EOS R6"), orientation=orientation, gps=gps,
+                           **({"quality": 90} if fmt in ("JPEG", "HEIF") else {}))
 
 
 def png_photo_bytes(size=(800, 600)):
@@ -180,3 +155,20 @@ def broken_files():
 
 #: A few of them, for the paths that share the same field (one of each kind of damage).
 SOME_BROKEN_FILES = ["jpeg-cut-at-half", "png-broken-zlib-stream", "jpeg-damaged-header", "heic-cut-at-half"]
+
+
+def _save_as_camera(image, fmt, camera, *, orientation=None, gps=True, **save_options):
+    """Encode `image` as a camera would: its make and model, an orientation tag, a GPS block."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make], exif[ExifTags.Base.Model] = camera
+    if orientation:
+        exif[ExifTags.Base.Orientation] = orientation
+    if gps:
+        exif[ExifTags.IFD.GPSInfo] = GPS
+    out = io.BytesIO()
+    if fmt == "HEIF":
+        from pillow_heif import register_heif_opener
+
+        register_heif_opener()
+    image.save(out, fmt, exif=exif.tobytes(), **save_options)
+    return out.getvalue()

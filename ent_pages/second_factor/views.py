@@ -186,9 +186,9 @@ def security(request):
 # ------------------------------------------------------------------------ directors (admin)
 def staff_second_factors(request):
     """Admin: the staff whose second factor the user may reset (a director: their school's teachers and CLAE)."""
-    users = policy.second_factor_resettable(request.user)
-    if not users.exists() and not request.user.is_superuser:
+    if not policy.can_reset_some_second_factor(request.user):
         raise PermissionDenied
+    users = policy.second_factor_resettable(request.user)
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     enrolled = set(TOTPDevice.objects.filter(user__in=users, confirmed=True).values_list("user_id", flat=True))
