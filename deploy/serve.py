@@ -12,6 +12,11 @@
   static files and checks signed file links itself, and proxies everything else to gunicorn.
 - SIGTERM or SIGINT (Ctrl-C) to this process, or to its process group, stops both.
 
+- Over capacity, nginx answers a French waiting page (503, ``Retry-After``) at once instead of
+  queueing: at most ``--in-flight`` requests per gunicorn worker reach the application, of which
+  ``--anonymous-in-flight`` per worker from visitors neither logged in nor signing in. The page is
+  rendered at start into ``<var>/_attente.html`` (``manage.py render_waiting_page``).
+
 ``--render-only`` writes the configuration and exits (a server's nginx can include it).
 """
 
@@ -38,6 +43,13 @@ def parse_args(argv=None):
     parser.add_argument("--app-port", type=int, default=int(os.environ.get("SERVE_APP_PORT", 8081)))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("SERVE_WORKERS", 2)))
     parser.add_argument("--var", type=Path, default=Path(os.environ.get("SERVE_VAR", ROOT / "var" / "serve")))
+    parser.add_argument("--in-flight", type=int, default=int(os.environ.get("SERVE_IN_FLIGHT", 6)),
+                        help="requests at once per gunicorn worker before the waiting page (default 6)")
+    parser.add_argument("--anonymous-in-flight", type=int,
+                        default=int(os.environ.get("SERVE_ANONYMOUS_IN_FLIGHT", 3)),
+                        help="of which from visitors neither logged in nor signing in (default 3)")
+    parser.add_argument("--retry-after", type=int, default=int(os.environ.get("SERVE_RETRY_AFTER", 20)),
+                        help="seconds the waiting page asks to wait before retrying (default 20)")
     parser.add_argument("--access-log", action="store_true", help="log every request (off: figures)")
     parser.add_argument("--no-collectstatic", action="store_true")
     parser.add_argument("--render-only", action="store_true")
@@ -105,6 +117,9 @@ def render(args, paths) -> Path:
         "STATIC_ROOT": str(Path(paths["static"]).resolve()),
         "PRIVATE_ROOT": str(Path(paths["private"]).resolve()),
         "FORWARDED_PROTO": "$scheme",
+        "IN_FLIGHT": str(args.in_flight * args.workers),
+        "ANONYMOUS_IN_FLIGHT": str(args.anonymous_in_flight * args.workers),
+        "RETRY_AFTER": str(args.retry_after),
     }
     text = TEMPLATE.read_text()
     for name, value in values.items():
@@ -113,6 +128,14 @@ def render(args, paths) -> Path:
     conf = run_dir / "nginx.conf"
     conf.write_text(text)
     return conf
+
+
+def render_waiting_page(args, env) -> Path:
+    """The page nginx answers over capacity, in the site's language, as a file of the run directory."""
+    page = args.var.resolve() / "_attente.html"
+    subprocess.run([sys.executable, "manage.py", "render_waiting_page", str(page), "--retry-after", str(args.retry_after)],
+                   env=env, cwd=ROOT, check=True)
+    return page
 
 
 def wait_for_port(host, port, timeout=120.0, process=None) -> bool:
@@ -141,6 +164,7 @@ def main(argv=None) -> int:
         subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
                        env=env, cwd=ROOT, check=True)
     conf = render(args, django_paths(env))
+    render_waiting_page(args, env)
     subprocess.run([nginx, "-t", "-q", "-p", str(conf.parent), "-c", str(conf)], check=True)
     if args.render_only:
         print(conf)

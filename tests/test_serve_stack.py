@@ -6,19 +6,11 @@ until it expires, and not once altered. nginx must be installed (.ci/run install
 fails rather than skip without it.
 """
 
-import os
-import shutil
 import signal
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.files.base import ContentFile
 
 from ent_pages.media import links
@@ -27,45 +19,14 @@ from ent_pages.roles import page_collection
 from tests.factories import ClassPostPageFactory, make_parent
 from tests.media_files import pdf_bytes, photo_bytes
 from tests.media_links import browser, links_on, media_key, path_of, post_body
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def port_open(port):
-    with socket.socket() as sock:
-        sock.settimeout(0.3)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
+from tests.serve_stack import running_stack
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    if not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
-        pytest.fail("nginx is not installed: `apt-get install nginx` (.ci/run and `make serve` do it)")
-    var = tmp_path_factory.mktemp("serve")
-    port, app_port = free_port(), free_port()
-    env = {**os.environ, "SECRET_KEY": settings.SECRET_KEY, "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
-           "STATIC_ROOT": str(var / "static"), "DATABASE_URL": f"sqlite:///{var / 'unused.sqlite3'}"}
-    (var / "static").mkdir()
-    (var / "static" / "hello.txt").write_text("static")
-    process = subprocess.Popen(
-        [sys.executable, "deploy/serve.py", "--port", str(port), "--app-port", str(app_port), "--workers", "1",
-         "--var", str(var), "--no-collectstatic"],
-        cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    deadline = time.monotonic() + 180  # nginx listens once gunicorn does (slow on a loaded machine)
-    while not port_open(port) and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert port_open(port), process.stdout.read() if process.poll() is not None else "the stack did not start"
-    yield {"port": port, "app_port": app_port}
-    os.killpg(process.pid, signal.SIGTERM)  # what `make serve` gets from Ctrl-C or a supervisor
-    process.wait(timeout=30)
-    assert not port_open(port) and not port_open(app_port)
+    with running_stack(tmp_path_factory.mktemp("serve")) as ports:
+        yield ports
+    assert ports["stopped_by"] == signal.SIGTERM  # what `make serve` gets from Ctrl-C or a supervisor
 
 
 def fetch(stack, link, media_cookie=""):
