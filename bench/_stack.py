@@ -82,18 +82,20 @@ class Stack:
     """`make serve` on loopback: ``with Stack() as stack: stack.url("/mon-espace/")``."""
 
     def __init__(self, port: int | None = None, app_port: int | None = None, workers: int = 2,
-                 var: Path | None = None, extra_args: tuple[str, ...] = ()):
+                 var: Path | None = None, extra_args: tuple[str, ...] = (), output=None):
         self.port = port or free_port()
         self.app_port = app_port or free_port()
         self.workers = workers
         self.var = Path(var or tempfile.mkdtemp(prefix="preau-bench-stack-"))
         self.extra_args = tuple(extra_args)
+        self.output = output  # a file for the stack's output (emails, tracebacks); default: this terminal
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Stack:
         command = [sys.executable, "deploy/serve.py", "--port", str(self.port), "--app-port", str(self.app_port),
                    "--workers", str(self.workers), "--var", str(self.var), *self.extra_args]
-        self.process = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ), start_new_session=True)  # noqa: S603
+        self.process = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ), start_new_session=True,  # noqa: S603
+                                        stdout=self.output, stderr=subprocess.STDOUT if self.output else None)
         try:
             wait_for_port(self.app_port, process=self.process)
             wait_for_port(self.port, process=self.process)
