@@ -307,7 +307,7 @@ class AccessPolicy:
     def viewable(self, user, queryset, *, for_search=False):
         """Filter a page queryset to what `user` may view, in SQL, whatever the number of classes.
 
-        ``for_search``: see `searchable` (partner classes find only the pages they may read in full).
+        ``for_search``: see `searchable` (partner classes and pupils find only the pages they may read in full).
         """
         from .models import ClassPage, SchoolPage
 
@@ -332,7 +332,10 @@ class AccessPolicy:
             partner_types = self._partner_searchable_content_types() if for_search else self._partner_content_types()
             allowed |= Q(_preau_section__in=scope.partner_class_paths) & Q(content_type__in=partner_types)
         if scope.pupil_class_path and PUPIL_SEES_BLOG in scope.pupil_sees:
-            allowed |= Q(_preau_section=scope.pupil_class_path) & Q(content_type__in=self._pupil_content_types())
+            # In search, a pupil finds what partners find of a class (its blog): never the class page's word
+            # to families, which search would match and quote (index_clauses says the same to Elasticsearch).
+            pupil_types = self._partner_searchable_content_types() if for_search else self._pupil_content_types()
+            allowed |= Q(_preau_section=scope.pupil_class_path) & Q(content_type__in=pupil_types)
         return queryset.filter(allowed)
 
     def public(self, queryset):
@@ -834,6 +837,20 @@ class AccessPolicy:
         """`viewable`, minus the pages a user sees as a partner but not in full: search matches and
         snippets read every search field, so such a page is no search result for partners."""
         return self.viewable(user, queryset, for_search=True)
+
+    def searchable_ids(self, user, page_ids, among=None) -> set[int]:
+        """The ids among `page_ids` that `user` may get as search results: one query.
+
+        Every engine asks it again for the hits and suggestions it is about to return, whatever its index
+        said: a document left stale by a failed index update (a page moved to another class, unpublished)
+        never shows its title or snippet to the wrong family. ``among`` narrows the pages further (the
+        engine passes its live, currently valid pages).
+        """
+        page_ids = list(page_ids)
+        if not page_ids:
+            return set()
+        queryset = (Page.objects.all() if among is None else among).filter(pk__in=page_ids)
+        return set(self.searchable(user, queryset).values_list("pk", flat=True))
 
     # ------------------------------------------------------------------------------ people rules
     def pupils_of(self, user):

@@ -1,11 +1,16 @@
 """Elasticsearch engine (used when ELASTICSEARCH_URL is set), built with elasticsearch.dsl.
 
-- One index of page documents (`PageDocument`) analysed in French: elision, lower case, ASCII folding,
-  French stop words and Elasticsearch's light French stemmer; keyword sub-fields for facets; an
-  edge-n-gram sub-field of the title for suggestions.
+- One index of page documents (`PageDocument`) analysed in French: elision, lower case, French stop
+  words, ASCII folding, then Snowball's French stemmer (Elasticsearch's `french` stemmer: the algorithm
+  search.french and PostgreSQL's `french` configuration use, applied after folding as search.french
+  does); keyword sub-fields for facets; an edge-n-gram sub-field of the title for suggestions.
 - Each document stores its access scope (`policy.index_audience`: visibility, school and section
-  paths, partner flag) and every query carries the user's clauses (`policy.index_clauses`) as a
-  filter, so filtering happens inside Elasticsearch, before scoring, paging and aggregations.
+  paths, partner flag) and whether the page is live; every query carries the user's clauses
+  (`policy.index_clauses`), `live` and the validity dates as filters, so filtering happens inside
+  Elasticsearch, before scoring, paging and aggregations.
+- Every hit and suggestion is asked of the policy again before it leaves (`engine.returnable_ids`):
+  a document left stale by a failed update never reaches the wrong family; failed updates are recorded
+  (search.models.PendingReindex) and repaired (`search_repair`, or the next successful update).
 - `PageSearch` is a FacetedSearch (type, audience, level, theme) with highlighting.
 - Wagtail's own Elasticsearch 8 backend keeps serving the admin search (settings.WAGTAILSEARCH_BACKENDS).
 """
@@ -36,7 +41,7 @@ from ent_pages.access import policy
 from resources.models import Theme
 from resources.models.pages import CuratedPage
 
-from .engine import SUGGESTIONS, Hit, Outcome, build_hit, label_facets, load_pages, type_key
+from .engine import SUGGESTIONS, Hit, Outcome, build_hit, label_facets, load_pages, returnable_ids, type_key
 from .indexing import searchable_text
 from .params import SearchParams
 
@@ -50,12 +55,13 @@ french_elision = token_filter(
     articles=["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"],
 )
 french_stop = token_filter("preau_french_stop", type="stop", stopwords="_french_")
-french_light_stemmer = token_filter("preau_french_stemmer", type="stemmer", language="light_french")
+# Snowball French (Lucene's FrenchStemmer from Snowball), the stemmer of search.french and PostgreSQL's french_stem.
+french_stemmer = token_filter("preau_french_stemmer", type="stemmer", language="french")
 title_edge_ngrams = token_filter("preau_edge_ngrams", type="edge_ngram", min_gram=2, max_gram=15)
 
 french = analyzer(
     "preau_french", tokenizer="standard",
-    filter=[french_elision, "lowercase", french_stop, "asciifolding", french_light_stemmer],
+    filter=[french_elision, "lowercase", french_stop, "asciifolding", french_stemmer],
 )
 folded = analyzer("preau_folded", tokenizer="standard", filter=["lowercase", "asciifolding"])
 title_prefixes = analyzer("preau_title_prefixes", tokenizer="standard", filter=["lowercase", "asciifolding", title_edge_ngrams])
@@ -86,6 +92,7 @@ class PageDocument(Document):
     tags = Text(analyzer=french, multi=True, fields={"keyword": Keyword()})
     valid_from = Date()
     valid_until = Date()
+    live = Boolean()
     # Access scope (ent_pages.access.index_audience), matched by ent_pages.access.index_clauses.
     visibility = Keyword()
     school_path = Keyword()
@@ -100,7 +107,8 @@ class PageDocument(Document):
     def from_page(cls, page) -> PageDocument:
         page = page.specific
         doc = cls(meta={"id": page.pk}, title=page.title, content=searchable_text(page), page_type=type_key(type(page)),
-                  summary=getattr(page, "summary", "") or page.search_description or "", **policy.index_audience(page))
+                  summary=getattr(page, "summary", "") or page.search_description or "", live=page.live,
+                  **policy.index_audience(page))
         if isinstance(page, CuratedPage):
             doc.audience = list(page.audience or [])
             doc.levels = list(page.levels or [])
@@ -132,6 +140,15 @@ def validity_filter(today: date) -> Q:
     return Q("bool", must_not=[Q("range", valid_from={"gt": today}), Q("range", valid_until={"lt": today})])
 
 
+def visibility_filters(user, today: date) -> list[Q]:
+    """Every filter a query carries: live pages, inside their validity dates, that the user may see."""
+    filters = [Q("term", live=True), validity_filter(today)]
+    access = access_filter(user)
+    if access is not None:
+        filters.append(access)
+    return filters
+
+
 class PageSearch(FacetedSearch):
     """Full-text search with facets; the access filter and validity dates apply before everything else."""
 
@@ -147,15 +164,13 @@ class PageSearch(FacetedSearch):
 
     def __init__(self, query, filters, *, user, index=None, today=None):
         self.index = index or index_name()
-        self._access = access_filter(user)
-        self._today = today or timezone.localdate()
+        self._visibility = visibility_filters(user, today or timezone.localdate())
         super().__init__(query, filters)
 
     def search(self):
         s = super().search()
-        s = s.filter(validity_filter(self._today))
-        if self._access is not None:
-            s = s.filter(self._access)
+        for visibility in self._visibility:
+            s = s.filter(visibility)
         return s.source(["title", "summary", "page_type"])
 
     def query(self, search, query):
@@ -176,12 +191,11 @@ class PageSearch(FacetedSearch):
         return search.highlight("content", fragment_size=200, number_of_fragments=1, no_match_size=200)
 
 
-def suggest_search(user, q, index=None):
+def suggest_search(user, q, index=None, today=None):
     s = PageDocument.search(using=CONNECTION, index=index or index_name())
-    s = s.query("match", **{"title.prefixes": {"query": q, "operator": "and"}}).filter(validity_filter(timezone.localdate()))
-    access = access_filter(user)
-    if access is not None:
-        s = s.filter(access)
+    s = s.query("match", **{"title.prefixes": {"query": q, "operator": "and"}})
+    for visibility in visibility_filters(user, today or timezone.localdate()):
+        s = s.filter(visibility)
     return s.source(["title"])[:SUGGESTIONS]
 
 
@@ -205,17 +219,18 @@ class ElasticsearchEngine:
         start = (params.page - 1) * params.per_page
         response = PageSearch(params.q, self._filters(params), user=user)[start:start + params.per_page].execute()
         ids = [int(hit.meta.id) for hit in response]
-        pages = {page.pk: page for page in load_pages(ids) if page.live}
+        allowed = returnable_ids(user, ids)  # the policy again: a stale document never leaves
+        pages = {page.pk: page for page in load_pages([pk for pk in ids if pk in allowed])}
         for hit in response:
             page = pages.get(int(hit.meta.id))
-            if page is None:  # deleted since indexed; the signals will drop it
+            if page is None:  # deleted, unpublished, expired or out of reach since indexed: left out
                 continue
             result: Hit = build_hit(page, params, request)
             fragments = getattr(getattr(hit.meta, "highlight", None), "content", None)
             if fragments:
                 result.snippet = mark_safe(fragments[0])  # noqa: S308 - encoder="html" escapes the text
             outcome.hits.append(result)
-        outcome.total = response.hits.total.value
+        outcome.total = max(0, response.hits.total.value - (len(ids) - len(pages)))
         theme_slugs = dict(Theme.objects.values_list("name", "slug"))
         counts = {}
         for name in PageSearch.facets:
@@ -230,7 +245,8 @@ class ElasticsearchEngine:
     def suggest(self, user, q, request=None) -> list[dict]:
         connection()
         ids = [int(hit.meta.id) for hit in suggest_search(user, q).execute()]
-        pages = Page.objects.filter(pk__in=ids).in_bulk()
+        allowed = returnable_ids(user, ids)  # the policy again: a stale document never leaves
+        pages = Page.objects.filter(pk__in=[pk for pk in ids if pk in allowed]).in_bulk()
         return [{"title": pages[i].title, "url": pages[i].get_url(request) or ""} for i in ids if i in pages]
 
 
@@ -253,6 +269,14 @@ def delete_page(page_id):
     PageDocument(meta={"id": page_id}).delete(using=CONNECTION, index=index_name(), ignore=404)
 
 
+def index_actions(name, chunk_size=500):
+    """(bulk actions, total) chunk by chunk: one document per live page (what the index holds after a rebuild)."""
+    ids = list(indexable_pages().order_by("pk").values_list("pk", flat=True))
+    for offset in range(0, len(ids), chunk_size):
+        chunk = Page.objects.filter(pk__in=ids[offset:offset + chunk_size]).specific()
+        yield [{**PageDocument.from_page(page).to_dict(include_meta=True), "_index": name} for page in chunk], len(ids)
+
+
 def rebuild_index(chunk_size=500, progress=None, refresh=False):
     """Recreate the index from the database; `progress(done, total)` is called after each chunk."""
     from elasticsearch.helpers import bulk
@@ -262,12 +286,8 @@ def rebuild_index(chunk_size=500, progress=None, refresh=False):
     index = PageDocument._index.clone(name=name)
     index.delete(using=CONNECTION, ignore=404)
     index.create(using=CONNECTION)
-    pages = indexable_pages().order_by("pk")
-    total, done = pages.count(), 0
-    ids = list(pages.values_list("pk", flat=True))
-    for offset in range(0, total, chunk_size):
-        chunk = Page.objects.filter(pk__in=ids[offset:offset + chunk_size]).specific()
-        actions = [{**PageDocument.from_page(page).to_dict(include_meta=True), "_index": name} for page in chunk]
+    done = 0
+    for actions, total in index_actions(name, chunk_size):
         bulk(client, actions)
         done += len(actions)
         if progress:

@@ -107,6 +107,20 @@ def load_pages(ids):
     return [pages[pk] for pk in ids if pk in pages]
 
 
+def current_pages():
+    """Live pages below the root, resources and workbooks inside their validity dates: what search may return."""
+    pages = Page.objects.live().filter(depth__gt=1)
+    for model in curated_models():
+        pages = pages.exclude(pk__in=model.objects.exclude(CuratedPage.current_q()).values("pk"))
+    return pages
+
+
+def returnable_ids(user, ids) -> set[int]:
+    """The ids among an engine's answer that may leave: asked of the access policy again, in one query,
+    whatever the index said (a document left stale by a failed update must not leak)."""
+    return policy.searchable_ids(user, ids, among=current_pages())
+
+
 def build_hit(page, params, request=None) -> Hit:
     """A result line for a page the engine returned (specific instance)."""
     summary = getattr(page, "summary", "") or page.search_description or ""
@@ -169,9 +183,7 @@ class DatabaseSearchEngine:
     # ---------------------------------------------------------------------------- candidates
     def candidates(self, user, params: SearchParams):
         """Live pages the user may view, inside their validity dates, narrowed by the selected facets."""
-        pages = policy.searchable(user, Page.objects.live().filter(depth__gt=1))
-        for model in curated_models():
-            pages = pages.exclude(pk__in=model.objects.exclude(CuratedPage.current_q()).values("pk"))
+        pages = policy.searchable(user, current_pages())
         if params.type:
             app_label, _dot, model_name = params.type.partition(".")
             pages = pages.filter(content_type__app_label=app_label, content_type__model=model_name)
@@ -223,7 +235,8 @@ class DatabaseSearchEngine:
             matched = list(results.get_queryset().order_by().values_list("pk", "content_type_id"))
             page_ids = [page.pk for page in results[start:stop]] if matched else []
         outcome.facets, outcome.total = self.facets(matched, params)
-        outcome.hits = [build_hit(page, params, request) for page in load_pages(page_ids)]
+        allowed = returnable_ids(user, page_ids)  # the candidates were filtered already: asked again, cheaply
+        outcome.hits = [build_hit(page, params, request) for page in load_pages([pk for pk in page_ids if pk in allowed])]
         return outcome
 
     def sqlite_ranked_matches(self, results) -> list[tuple[int, int]]:
@@ -377,7 +390,8 @@ class DatabaseSearchEngine:
             query = Or([query, PlainText(folded, operator="and")])
         pages = Page.objects.filter(pk__in=self.candidates(user, SearchParams(q=q)).values("pk"))
         found = list(self.backend.autocomplete(query, pages)[:SUGGESTIONS])
-        return [{"title": page.title, "url": page.get_url(request) or ""} for page in found]
+        allowed = returnable_ids(user, [page.pk for page in found])
+        return [{"title": page.title, "url": page.get_url(request) or ""} for page in found if page.pk in allowed]
 
 
 def get_engine():

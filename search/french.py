@@ -1,21 +1,26 @@
-"""French text analysis shared by every search backend: accent folding, elision, light stemming.
+"""French text analysis shared by every search engine: elision, accent folding, Snowball French stemming.
 
 The database backend behaves differently on SQLite (FTS5 folds accents, never stems) and on
 PostgreSQL (the ``french`` configuration stems but keeps accents). To give both the same French
-behaviour, indexed pages carry one extra search field holding their text folded and lightly
-stemmed (``FrenchSearchable.french_search_text``), and queries are normalised the same way:
+behaviour, indexed pages carry one extra search field holding their text folded and stemmed
+(``FrenchSearchable.french_search_text``), and queries are normalised the same way:
 "écrans", "ecrans" and "écran" all become ``ecran``; "cantines" becomes ``cantin`` like "cantine".
 
-The stemmer is deliberately light (plurals, feminine forms, a few common endings), in the spirit of
-Lucene's FrenchLightStemmer that the Elasticsearch analyzer uses: it must never merge unrelated words.
+One stemmer for every engine: Snowball's French algorithm (PyStemmer, the Snowball project's own C
+library), applied to the folded word. It is the algorithm of PostgreSQL's ``french_stem`` dictionary
+(the ``french`` configuration) and of Elasticsearch's ``french`` stemmer, which the index analyzer
+runs after ``asciifolding`` in the same order (search.elastic). Folding first makes "cantinieres" and
+"cantinières" one term whatever the user types.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
+import Stemmer
 from django.utils.html import strip_tags
 
 WORD_RE = re.compile(r"\w+", re.UNICODE)
@@ -37,22 +42,16 @@ def term(word: str) -> str:
     return stem(fold(word))
 
 
+_stemmers = threading.local()  # a PyStemmer object is not thread-safe: one per thread
+
+
 @lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
-    """Light French stemming of one folded word (plural and feminine marks, common endings)."""
-    if len(word) <= 3 or word.isdigit():
-        return word
-    if word.endswith("aux") and len(word) > 5:  # journaux → journal, chevaux → cheval
-        word = word[:-3] + "al"
-    elif word.endswith(("s", "x")) and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
-    for ending in ("ement", "euse", "ive", "ee", "ere", "er", "ez", "e"):
-        if word.endswith(ending) and len(word) - len(ending) >= 3:
-            word = word[: -len(ending)]
-            break
-    if len(word) > 4 and word[-1] == word[-2] and word[-1] not in "aeiouy":  # belle → bell → bel
-        word = word[:-1]
-    return word
+    """Snowball French stem of one folded word ("cantines" → "cantin", "chevaux" → "cheval")."""
+    stemmer = getattr(_stemmers, "french", None)
+    if stemmer is None:
+        stemmer = _stemmers.french = Stemmer.Stemmer("french")
+    return stemmer.stemWord(word)
 
 
 def words(text: str) -> list[str]:

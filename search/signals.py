@@ -2,7 +2,10 @@
 
 Publishing indexes a page; unpublishing or deleting drops it; moving re-indexes the page and its
 subtree, whose access scope follows the new path. Wagtail keeps its own backends up to date itself.
-An unreachable Elasticsearch never blocks editing: failures are logged, `rebuild_search_index` repairs.
+An unreachable Elasticsearch never blocks editing: a failed update is logged and recorded
+(`PendingReindex`); the next successful update retries a few recorded ones, and `manage.py search_repair`
+repairs them all. Meanwhile every hit is asked of the access policy again before it leaves
+(search.engine.returnable_ids), so a stale document never reaches the wrong family.
 """
 
 import logging
@@ -15,46 +18,85 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 logger = logging.getLogger(__name__)
 
+#: Recorded failures retried after each successful update (each one costs a round trip to the cluster).
+RETRY_ON_UPDATE = 20
+
 
 def _enabled():
     return bool(getattr(settings, "ELASTICSEARCH_URL", ""))
 
 
-def _safely(action, *args):
+def sync_page(page_id, page=None, deleted=False) -> None:
+    """Bring the document of one page in line with the database: index it when live, drop it otherwise."""
+    from . import elastic
+
+    if deleted:
+        elastic.delete_page(page_id)
+        return
+    if page is None:
+        page = Page.objects.filter(pk=page_id).specific().first()
+    if page is None or not page.live:
+        elastic.delete_page(page_id)
+    else:
+        elastic.index_page(page)
+
+
+def repair_pending(limit=None) -> tuple[int, int]:
+    """Retry recorded failures, oldest first: (repaired, still failing). Stops at the first failure
+    (the cluster is likely down again: no point paying one timeout per page)."""
+    from .models import PendingReindex
+
+    pending = PendingReindex.objects.all()
+    if limit is not None:
+        pending = pending[:limit]
+    repaired = failing = 0
+    for row in list(pending):
+        try:
+            sync_page(row.page_id)
+        except Exception as error:  # noqa: BLE001 - recorded again, repaired later
+            logger.warning("Elasticsearch repair of page %s failed: %s", row.page_id, error)
+            PendingReindex.record(row.page_id, error)
+            failing += 1
+            break
+        row.delete()
+        repaired += 1
+    return repaired, failing
+
+
+def _safely(page_id, page=None, deleted=False):
+    from .models import PendingReindex
+
     try:
-        action(*args)
-    except Exception:  # noqa: BLE001 - the index is repaired by rebuild_search_index
-        logger.exception("Elasticsearch index update failed")
+        sync_page(page_id, page, deleted)
+    except Exception as error:  # noqa: BLE001 - recorded, repaired by the next update or search_repair
+        logger.exception("Elasticsearch index update of page %s failed (recorded for repair)", page_id)
+        PendingReindex.record(page_id, error)
+        return
+    PendingReindex.objects.filter(page_id=page_id).delete()
+    if PendingReindex.objects.exists():
+        repair_pending(limit=RETRY_ON_UPDATE)
 
 
 @receiver(page_published)
 def page_published_handler(sender, instance, **kwargs):
     if _enabled():
-        from .elastic import index_page
-
-        _safely(index_page, instance)
+        _safely(instance.pk, instance)
 
 
 @receiver(page_unpublished)
 def page_unpublished_handler(sender, instance, **kwargs):
     if _enabled():
-        from .elastic import delete_page
-
-        _safely(delete_page, instance.pk)
+        _safely(instance.pk, instance)
 
 
 @receiver(post_delete)
 def page_deleted_handler(sender, instance, **kwargs):
     if _enabled() and isinstance(instance, Page):
-        from .elastic import delete_page
-
-        _safely(delete_page, instance.pk)
+        _safely(instance.pk, deleted=True)
 
 
 @receiver(post_page_move)
 def page_moved_handler(sender, instance, **kwargs):
     if _enabled():
-        from .elastic import index_page
-
         for page in Page.objects.descendant_of(instance, inclusive=True).live().specific():
-            _safely(index_page, page)
+            _safely(page.pk, page)

@@ -31,12 +31,13 @@ def find(tree, key):
             yield from find(item, key)
 
 
-def test_index_analyses_french_with_elision_folding_and_light_stemming():
+def test_index_analyses_french_like_the_database_folding_then_snowball_french():
     body = elastic.mapping()
     french = body["settings"]["analysis"]["analyzer"]["preau_french"]
+    # search.french folds, then stems with Snowball French: the same order here, the same algorithm.
     assert french["filter"] == ["preau_french_elision", "lowercase", "preau_french_stop", "asciifolding", "preau_french_stemmer"]
     filters = body["settings"]["analysis"]["filter"]
-    assert filters["preau_french_stemmer"] == {"type": "stemmer", "language": "light_french"}
+    assert filters["preau_french_stemmer"] == {"type": "stemmer", "language": "french"}
     assert "l" in filters["preau_french_elision"]["articles"]
     properties = body["mappings"]["properties"]
     assert properties["content"]["analyzer"] == "preau_french"
@@ -77,8 +78,9 @@ def test_parent_query_filters_on_their_own_class_inside_elasticsearch(class_page
     assert "post_filter" not in body  # the access filter is in the query: aggregations never count hidden pages
 
 
-def test_anonymous_query_only_sees_public_documents():
+def test_anonymous_query_only_sees_public_live_documents():
     body = elastic.PageSearch("ecrans", {}, user=None, index="x")._s.to_dict()
+    assert body["query"]["bool"]["filter"][0] == {"term": {"live": True}}
     assert body["query"]["bool"]["filter"][-1] == {
         "bool": {"should": [{"terms": {"visibility": ["public"]}}], "minimum_should_match": 1}
     }
@@ -87,7 +89,7 @@ def test_anonymous_query_only_sees_public_documents():
 def test_superuser_query_has_no_access_filter():
     admin = UserFactory(is_superuser=True)
     body = elastic.PageSearch("ecrans", {}, user=admin, index="x")._s.to_dict()
-    assert len(body["query"]["bool"]["filter"]) == 1  # validity dates only
+    assert len(body["query"]["bool"]["filter"]) == 2  # live and validity dates only
 
 
 def test_query_needs_every_word_tolerates_typos_and_highlights_safely():

@@ -172,3 +172,53 @@ def test_class_posts_and_news_are_searched_in_french(client, engine, parent, cit
     assert "Au zoo" not in titles(search(client, engine, "ecrans"))
     assert "Menus de novembre" in titles(search(client, engine, "cantine"))
     assert "Kermesse" in titles(search(client, engine, "cantinieres"))
+
+
+# ---------------------------------------------------------------- one French stemmer everywhere
+FRENCH_WORDS = {
+    # query: titles it must find (accents, plurals, feminine forms, verb forms), on every engine and database
+    "élèves": {"Les élèves de CE1"},
+    "eleve": {"Les élèves de CE1"},
+    "chevaux": {"Le cheval de la ferme"},
+    "cheval": {"Le cheval de la ferme"},
+    "journaux": {"Le journal de l'école"},
+    "inscrites": {"Inscriptions : les familles inscrites"},
+    "inscrit": {"Inscriptions : les familles inscrites"},
+    "mangeaient": {"Nous mangerons à la cantine"},
+    "manger": {"Nous mangerons à la cantine"},
+    "activités": {"Activite du mercredi"},
+    "activite": {"Activite du mercredi"},
+    "grandissent": {"Bien grandir"},
+    "familiale": {"Le quotient familial"},
+    "légume": {"Légumes de saison"},
+}
+
+
+@pytest.fixture
+def french_pages(city):
+    from tests.factories_resources import ResourceIndexPageFactory, ResourcePageFactory
+
+    index = ResourceIndexPageFactory(parent=city)
+    for title in set().union(*FRENCH_WORDS.values()):
+        ResourcePageFactory(parent=index, title=title)
+
+
+@pytest.mark.parametrize("q", sorted(FRENCH_WORDS))
+def test_french_words_find_the_same_pages_on_every_engine_and_database(client, engine, french_pages, q):
+    assert set(titles(search(client, engine, q))) == FRENCH_WORDS[q]
+
+
+def test_the_stemmer_is_postgresqls_french_dictionary():
+    """search.french stems as PostgreSQL's `french` configuration does (Snowball French, after folding)."""
+    from django.db import connection
+
+    from search.french import fold, term
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's french_stem dictionary is only there on PostgreSQL")
+    words = ["écrans", "cantinières", "chevaux", "journaux", "inscrites", "mangeaient", "grandissent", "activités",
+             "familiaux", "légumes", "élèves", "périscolaire", "réunions", "goûters", "créées", "dinosaures"]
+    with connection.cursor() as cursor:
+        for word in words:
+            cursor.execute("SELECT ts_lexize('french_stem', %s)", [fold(word)])
+            assert cursor.fetchone()[0] == [term(word)], word
