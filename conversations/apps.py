@@ -7,4 +7,4 @@ class ConversationsConfig(AppConfig):
     verbose_name = _("Conversations")
 
     def ready(self):
-        from . import signals  # noqa: F401  (demo content through ent_pages.events.demo_seeded)
+        from . import signals  # noqa: F401  (demo content, new-device pause: ent_pages.events)

@@ -1,8 +1,10 @@
 """Attachments: photos and documents of messages, cleaned like every upload, reachable by participants only.
 
 Files live in the conversations' own collection, linked to no page: no page rule of the access
-policy ever opens them, and ent_pages' file views refuse them to families. They leave only through
-``conversations.views.attachment``, which asks the policy whether the viewer is in the thread.
+policy ever opens them. They leave only over links signed for one viewer's browser
+(``attachment_url``), minted after the policy said yes (``AccessPolicy.can_view_attachment``) and
+served like every private photo: by nginx's secure_link in production (ent_pages.media.links), never
+by a Django view reading a collection.
 """
 
 import os
@@ -10,11 +12,11 @@ import os
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail.models import Collection
 
-from ent_pages.media import formats
+from ent_pages.access import policy
+from ent_pages.media import formats, links
 from ent_pages.media.uploads import create_image
 from ent_pages.models import PrivateDocument
 
@@ -31,9 +33,18 @@ def conversations_collection():
     return existing or root.add_child(name=COLLECTION_NAME)
 
 
-def attachment_url(attachment):
-    """The one place that builds an attachment's URL (signed per-viewer links may replace it later)."""
-    return reverse("conversations:attachment", args=(attachment.pk, attachment.filename))
+def attachment_url(user, attachment, *, participation=None, viewer_key=None):
+    """The one place that hands out an attachment's link: signed for `user`'s browser, or None.
+
+    None when the policy refuses (not in the thread, message recalled or not delivered yet). The
+    link is ``ent_pages.media.links.signed_url`` of the photo (cleaned original) or the document:
+    it works in the browser holding `viewer_key` (default: the current request's media cookie)
+    until it expires, and nowhere else. `participation`: the user's row in the thread when the
+    caller already checked it (``policy.thread_participation``), so that a page of files asks once.
+    """
+    if not policy.can_view_attachment(user, attachment, participation=participation):
+        return None
+    return links.signed_url(attachment.image or attachment.document, viewer_key)
 
 
 def validate_upload(uploaded):

@@ -196,7 +196,8 @@ class RestrictionQuerySet(models.QuerySet):
 
 
 class MessagingRestriction(models.Model):
-    """An account that may not send: suspended by a director, or locked after a burst of sends.
+    """An account that may not send: suspended by a director, locked after a burst of sends, or
+    paused after a sign-in from a new device (one row per school of the account, made together).
 
     Lifted only by a director of ``school`` (AccessPolicy.can_clear_messaging_restriction).
     """
@@ -204,6 +205,7 @@ class MessagingRestriction(models.Model):
     class Kind(models.TextChoices):
         SUSPENDED = "suspended", _("suspended by the director")
         BURST = "burst", _("locked after a burst of messages")
+        NEW_DEVICE = "new_device", _("paused after a sign-in from a new device")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messaging_restrictions",
                              verbose_name=_("user"))

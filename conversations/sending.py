@@ -64,9 +64,59 @@ def _check_burst(sender, school_id, now, count=1):
                             "unlocks it."))
 
 
+def refusal_for(restriction):
+    """What the person who may not send reads, in French, for a restriction in force."""
+    if restriction.kind == MessagingRestriction.Kind.NEW_DEVICE:
+        return _("Your account was just signed in to from a new device. For your safety, sending messages is "
+                 "paused until the school confirms it was you. What you write stays in the form: you can send it "
+                 "as soon as the school has confirmed.")
+    if restriction.kind == MessagingRestriction.Kind.BURST:
+        return _("Too many messages in a short time: your sending is locked until the school's director "
+                 "unlocks it.")
+    return _("Your messaging is suspended. Please contact the school's director.")
+
+
+def sending_pause(user):
+    """Why `user` may not send now, in French, or "" when they may (policy.may_send_messages). One query."""
+    if policy.may_send_messages(user):
+        return ""
+    # A suspension says most; then a burst lock; a new-device pause last.
+    order = {MessagingRestriction.Kind.SUSPENDED: 0, MessagingRestriction.Kind.BURST: 1}
+    restrictions = MessagingRestriction.objects.in_force().filter(user=user) if user.is_authenticated else []
+    restriction = min(restrictions, key=lambda r: order.get(r.kind, 2), default=None)
+    return refusal_for(restriction) if restriction else _("Your messaging is suspended. Please contact the school's director.")
+
+
 def _check_may_send(sender):
-    if not policy.may_send_messages(sender):
-        raise SendRefused(_("Your messaging is suspended. Please contact the school's director."))
+    if pause := sending_pause(sender):
+        raise SendRefused(pause)
+
+
+def pause_after_new_device(user, now=None):
+    """A sign-in from a new device: pause the account's sending in each school it belongs to, until a
+    director of one of them confirms (``lift``). Nothing for an account without a school; an unlifted
+    pause is not repeated."""
+    now = now or timezone.now()
+    kind = MessagingRestriction.Kind.NEW_DEVICE
+    already = set(MessagingRestriction.objects.in_force().filter(user=user, kind=kind).values_list("school_id", flat=True))
+    schools = [pk for pk in policy.messaging_lock_schools(user).values_list("pk", flat=True) if pk not in already]
+    reason = _("Signed in from a new device on %(when)s.") % {"when": timezone.localtime(now).strftime("%d/%m/%Y %H:%M")}
+    MessagingRestriction.objects.bulk_create([
+        MessagingRestriction(user=user, kind=kind, school_id=pk, created_at=now, reason=reason) for pk in schools
+    ])
+    return len(schools)
+
+
+def lift(restriction, by, now=None):
+    """Allow sending again. A new-device pause is one event set in each school of the account: the
+    first director who confirms lifts it everywhere."""
+    now = now or timezone.now()
+    lifted = MessagingRestriction.objects.in_force().filter(pk=restriction.pk)
+    if restriction.kind == MessagingRestriction.Kind.NEW_DEVICE:
+        lifted = MessagingRestriction.objects.in_force().filter(
+            user=restriction.user_id, kind=restriction.kind, created_at=restriction.created_at,
+        )
+    return lifted.update(cleared_at=now, cleared_by=by)
 
 
 def _visible_at(scheduled_for, now):
@@ -135,7 +185,8 @@ def post_message(sender, thread, participation, *, text, scheduled_for=None, att
     if participation.is_family:
         scheduled_for = None
     if not policy.can_post_in_thread(sender, thread, participation):
-        raise SendRefused(_("This conversation is closed, or your messaging is suspended."))
+        # An open thread refuses only an account that may not send now: say why (the text stays in the form).
+        raise SendRefused(sending_pause(sender) if thread.is_open else _("This conversation is closed."))
     _check_burst(sender, thread.school_id, now)
     with transaction.atomic():
         message = _create_message(thread, sender, body, scheduled_for, now, attachment)

@@ -19,5 +19,4 @@ urlpatterns = [
     path("diffusions/<int:pk>/", views.broadcast_detail, name="broadcast"),
     path("moderation/", views.moderation, name="moderation"),
     path("moderation/<int:pk>/lever/", views.lift, name="lift"),
-    path("pieces-jointes/<int:pk>/<str:filename>", views.attachment, name="attachment"),
 ]

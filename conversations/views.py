@@ -1,16 +1,16 @@
-"""Conversations' pages: inbox, thread, new thread, broadcast, class families, moderation, attachments.
+"""Conversations' pages: inbox, thread, new thread, broadcast, class families, moderation.
 
 Every view asks ent_pages.access (section "conversations"); a thread the viewer may not open is a
-404, exactly like a thread that does not exist.
+404, exactly like a thread that does not exist. Attachments have no view here: the thread page hands
+out links signed for the viewer's browser (conversations.attachments.attachment_url), served by
+nginx like every private file.
 """
-
-import mimetypes
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -25,7 +25,7 @@ from . import sending
 from .attachments import attachment_url
 from .forms import BroadcastForm, NewThreadForm, ReplyForm, ReportForm, SuspendForm
 from .inbox import inbox_page
-from .models import Attachment, Broadcast, Message, MessagingRestriction, Report, Thread
+from .models import Broadcast, Message, MessagingRestriction, Report, Thread
 
 
 def _private(response):
@@ -61,6 +61,9 @@ def thread_detail(request, pk):
     thread, participation = _thread_for(request, pk)
     user, now = request.user, timezone.now()
     can_post = participation is not None and policy.can_post_in_thread(user, thread, participation)
+    # In an open thread, a participant who may not send now still sees the form (what they type is
+    # kept) and reads why sending is paused.
+    pause = sending.sending_pause(user) if participation is not None and not can_post and thread.is_open else ""
     is_staff_view = participation is None or not participation.is_family
     form = ReplyForm(can_schedule=is_staff_view)
     if request.method == "POST":
@@ -83,7 +86,9 @@ def thread_detail(request, pk):
     thread_messages = list(shown.select_related("sender").prefetch_related("attachments__image", "attachments__document"))
     people = list(thread.participants.select_related("user").order_by("is_family", "user__last_name"))
     for message in thread_messages:
-        message.files = [(a, attachment_url(a)) for a in message.attachments.all()]
+        message.thread = thread  # the policy reads it for each file: no query
+        message.files = [(a, url) for a in message.attachments.all()
+                         if (url := attachment_url(user, a, participation=participation))]
         message.mine = message.sender_id == user.pk
         message.recallable = message.mine and sending.can_recall(user, message, now)
         if is_staff_view and message.mine and not message.broadcast_id:
@@ -95,7 +100,7 @@ def thread_detail(request, pk):
     return _private(render(request, "conversations/thread.html", {
         "thread": thread, "participation": participation, "thread_messages": thread_messages,
         "people": [p for p in visible_people if p.user_id != user.pk], "form": form, "can_post": can_post,
-        "is_staff_view": is_staff_view, "can_moderate": policy.can_moderate_thread(user, thread),
+        "is_staff_view": is_staff_view, "can_moderate": policy.can_moderate_thread(user, thread), "pause": pause,
         "report_form": ReportForm(), "suspend_form": SuspendForm(),
         "family_participants": [p for p in people if p.is_family],
     }))
@@ -132,8 +137,9 @@ def new_thread(request):
         else:
             return redirect("conversations:thread", pk=thread.pk)
     status = 200 if not form.errors else 400
-    return _private(render(request, "conversations/new_thread.html", {"form": form, "no_contact": not form.contacts},
-                           status=status))
+    pause = sending.sending_pause(user) if form.contacts and not form.errors else ""
+    return _private(render(request, "conversations/new_thread.html", {
+        "form": form, "no_contact": not form.contacts, "pause": pause}, status=status))
 
 
 def _managed_class(request, class_id):
@@ -174,8 +180,9 @@ def broadcast_new(request, class_id):
         else:
             messages.success(request, _("Your message was sent to the families of the class, each privately."))
             return redirect("conversations:broadcast", pk=broadcast.pk)
-    return _private(render(request, "conversations/broadcast_form.html", {"form": form, "class_page": class_page},
-                           status=400 if form.errors else 200))
+    pause = sending.sending_pause(request.user) if not form.errors else ""
+    return _private(render(request, "conversations/broadcast_form.html", {
+        "form": form, "class_page": class_page, "pause": pause}, status=400 if form.errors else 200))
 
 
 @login_required
@@ -290,29 +297,6 @@ def lift(request, pk):
     restriction = get_object_or_404(MessagingRestriction.objects.in_force().select_related("school"), pk=pk)
     if not policy.can_clear_messaging_restriction(request.user, restriction):
         raise Http404
-    MessagingRestriction.objects.filter(pk=restriction.pk).update(cleared_at=timezone.now(), cleared_by=request.user)
+    sending.lift(restriction, request.user)
     messages.success(request, _("%(name)s may send messages again.") % {"name": restriction.user})
     return redirect("conversations:moderation")
-
-
-def attachment(request, pk, filename):
-    """An attachment, for the thread's participants (and directors reading a reported thread) only."""
-    if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
-        return redirect_to_login(request.get_full_path())
-    item = get_object_or_404(
-        Attachment.objects.select_related("message__thread__school", "image", "document"), pk=pk
-    )
-    message = item.message
-    if not policy.can_view_thread(request.user, message.thread) or item.filename != filename:
-        raise Http404
-    if message.sender_id != request.user.pk and (message.recalled_at or message.visible_at > timezone.now()):
-        raise Http404
-    field_file = item.file
-    content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
-    as_attachment = not item.is_image
-    response = FileResponse(field_file.open("rb"), content_type=content_type, as_attachment=as_attachment,
-                            filename=filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return _private(response)

@@ -881,6 +881,9 @@ class AccessPolicy:
     # class, staff role in a school). Reading and posting require the grounds to hold now: they are
     # checked from live guardianships and staff assignments and from the scope (taught classes), so a
     # revoked guardianship or teaching assignment closes the thread at the next request.
+    # Attachments reach those who may view the thread, once delivered, never once recalled, over links
+    # signed for their browser (can_view_attachment). Sending stops while a suspension, a burst lock or
+    # a new-device pause (set in messaging_lock_schools) is in force, until a director lifts it.
 
     def conversation_grounds(self, user):
         """Q on conversations.Participant: the rows of `user` whose grounds still hold. No query by itself."""
@@ -928,6 +931,32 @@ class AccessPolicy:
             return True
         return thread.reports.exists() and self.can_moderate_thread(user, thread)
 
+    def can_view_attachment(self, user, attachment, participation=None, now=None) -> bool:
+        """May `user` receive a signed link to a message's photo or document?
+
+        Those who may view the thread (its participants whose grounds hold, directors once it was
+        reported), once the message is delivered (a scheduled message's file stays its sender's
+        until then), and nobody for a recalled message. `participation`: the user's row in the
+        thread, already checked by the caller (``thread_participation``); otherwise the thread is
+        checked once per thread object (a page listing many files asks once).
+        """
+        from django.utils import timezone
+
+        if user is None or not user.is_authenticated or not user.is_active:
+            return False
+        message = attachment.message
+        if message.recalled_at:
+            return False
+        if message.sender_id != user.pk and message.visible_at > (now or timezone.now()):
+            return False
+        thread = message.thread
+        if participation is not None:
+            return participation.user_id == user.pk and participation.thread_id == thread.pk
+        memo = thread.__dict__.setdefault("_preau_viewers", {})
+        if user.pk not in memo:
+            memo[user.pk] = self.can_view_thread(user, thread)
+        return memo[user.pk]
+
     def can_post_in_thread(self, user, thread, participation=None) -> bool:
         """A participant whose grounds hold, in an open thread, with sending allowed (not suspended or locked)."""
         if thread.closed_at or thread.archived_at:
@@ -941,7 +970,7 @@ class AccessPolicy:
         return scope.superuser or thread.school.path in scope.director_school_paths
 
     def may_send_messages(self, user) -> bool:
-        """No suspension nor burst lock in force (conversations.MessagingRestriction). One query."""
+        """No suspension, burst lock nor new-device pause in force (conversations.MessagingRestriction). One query."""
         from django.apps import apps
 
         if user is None or not user.is_authenticated or not user.is_active:
@@ -949,8 +978,18 @@ class AccessPolicy:
         restriction = apps.get_model("conversations", "MessagingRestriction")
         return not restriction.objects.in_force().filter(user=user).exists()
 
+    def messaging_lock_schools(self, user):
+        """SchoolPage queryset of the schools `user` belongs to (their children's classes, classes they
+        teach, staff roles): where a new-device pause is set, so that those schools' directors can lift
+        it. Empty for accounts without a school (city staff, superusers)."""
+        from .models import SchoolPage
+
+        if user is None or not user.is_authenticated:
+            return SchoolPage.objects.none()
+        return SchoolPage.objects.filter(path__in=sorted(self.scope(user).member_school_paths))
+
     def can_clear_messaging_restriction(self, user, restriction) -> bool:
-        """Lift a suspension or a burst lock: the directors of the school it was set in."""
+        """Lift a suspension, a burst lock or a new-device pause: the directors of the school it was set in."""
         scope = self.scope(user)
         return scope.superuser or (restriction.school_id is not None and restriction.school.path in scope.director_school_paths)
 

@@ -19,6 +19,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ..access import policy
+from ..events import new_device_signed_in
 from ..models import KnownDevice, User
 
 PENDING_KEY = "preau_second_factor_pending"
@@ -132,7 +133,12 @@ def _digest(token: str) -> str:
 
 
 def _remember_device(request, user, *, notify):
-    """Known browser: note it was seen. New one: email the account (no content) and give it a cookie."""
+    """Known browser: note it was seen. New one: email the account (no content) and give it a cookie.
+
+    A new browser of an account that already had one also sends ``events.new_device_signed_in``
+    (conversations pause the account's sending until the school confirms). Not for the very first
+    browser, nor when `notify` is false (the activation with a code the school handed out).
+    """
     try:
         token = request.get_signed_cookie(DEVICE_COOKIE, salt=_DEVICE_SALT)
     except (KeyError, BadSignature):
@@ -140,9 +146,12 @@ def _remember_device(request, user, *, notify):
     if token and KnownDevice.objects.filter(user=user, digest=_digest(token)).update(last_seen_at=timezone.now()):
         return lambda response: response
     token = token or secrets.token_urlsafe(24)
+    had_device = notify and KnownDevice.objects.filter(user=user).exists()
     KnownDevice.objects.create(user=user, digest=_digest(token))  # unknown for this user: checked just above
     if notify and user.email:
         send_new_device_email(user)
+    if had_device:
+        new_device_signed_in.send(sender=KnownDevice, user=user, request=request)
 
     def set_cookie(response):
         response.set_signed_cookie(
