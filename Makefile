@@ -29,8 +29,12 @@ seed: migrate
 
 # Links in emails, letters and the admin point at the server `make run` starts (unless set).
 run: export PREAU_BASE_URL ?= http://$(HOST):$(PORT)
+# A background task worker (notifications after quiet hours, digests' emails) runs beside the server
+# and stops with it.
 run: seed
 	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) db_worker --backend background --queue-name '*' & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 # The production stack in the foreground: nginx checks signed file links and sends files, gunicorn

@@ -2,16 +2,19 @@
 
 1. Inbox of a parent with 10, 100 and 500 threads (and 50 threads of 10 messages): SQL queries of the
    whole request and median server time (Django test client). Goal: ≤ 10 queries, flat.
-2. A broadcast to the families of a 30-pupil class (two guardians each): median server time of
-   ``send_broadcast``. Goal: ≤ 150 ms.
-3. Throughput: gunicorn with 2 workers and the production settings on 127.0.0.1:8280; `--users`
-   parents each reply in their own thread with the teacher, one `hey` process per user (its own
-   session cookie), at a rate adding up to `--per-minute` messages per minute for `--seconds`.
-   Prints the requests sent, errors, the rate reached and p50/p95/p99 latency. Goal: 1,000 per
-   minute with p95 ≤ 300 ms.
+2. A broadcast to the families of a 30-pupil class (two guardians each): median time of
+   ``send_broadcast`` in-process, then the whole request (POST of the broadcast form) through the
+   production stack, `--repeat` times with `hey`. Goal: ≤ 150 ms server time.
+3. Throughput through the production stack (bench/_stack.py: nginx + gunicorn with 2 workers and the
+   production settings, PostgreSQL, Redis, and the background task worker that sends the
+   notifications): `--users` parents each reply in their own thread with the teacher, one `hey`
+   process per user (its own session cookie), at a rate adding up to `--per-minute` messages per
+   minute for `--seconds`, `--rounds` times. Prints the requests sent, errors, the rate reached and
+   p50/p95/p99 latency. Goal: 1,000 per minute with p95 ≤ 300 ms.
 
 Uses the database of DATABASE_URL (a throw-away PostgreSQL database: it is migrated and filled),
-else a temporary SQLite file (then the throughput part measures SQLite's single writer).
+else a temporary SQLite file (then the throughput part measures SQLite's single writer), and the
+Redis of REDIS_URL (default redis://127.0.0.1:6379/2).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/preau_bench14 .venv/bin/python bench/conversations.py
 """
@@ -27,26 +30,22 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PORT = 8280
+sys.path.insert(0, str(ROOT))
 HEY = shutil.which("hey") or "/usr/bin/hey"
+
+from bench._stack import Stack, django_setup, load_line, production_env, session_cookie, summary  # noqa: E402
 
 
 def bootstrap():
     workdir = Path(tempfile.mkdtemp(prefix="preau-bench-conv-"))
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
-    os.environ.update({"SECRET_KEY": "bench-only", "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false",
-                       "LOG_LEVEL": "WARNING", "PRIVATE_MEDIA_ROOT": str(workdir / "private"),
-                       "MEDIA_ROOT": str(workdir / "media"), "STATIC_ROOT": str(workdir / "static")})
-    os.environ["DJANGO_SETTINGS_MODULE"] = "preau.settings.production"
-    for path in (str(ROOT), str(ROOT / "site")):
-        sys.path.insert(0, path)
-    import django
+    os.environ.update({"PRIVATE_MEDIA_ROOT": str(workdir / "private"), "MEDIA_ROOT": str(workdir / "media"),
+                       "STATIC_ROOT": str(workdir / "static")})
+    production_env()
+    django_setup()
+    from django.core.cache import cache
 
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", "--noinput", verbosity=0)
+    cache.clear()  # a throw-away Redis database: nothing remembered from an earlier run
     return workdir
 
 
@@ -141,16 +140,41 @@ def broadcast_figures(class_page, teacher, repeat):
     last_sql = sum(float(q["time"]) for q in queries.captured_queries)  # the last run's SQL time
     threads = broadcast.threads.count()
     Broadcast.objects.all().delete()
-    print(f"Broadcast to a 30-pupil class ({threads} family threads, 60 guardians): {len(queries)} queries, "
+    print(f"Broadcast to a 30-pupil class ({threads} family threads, 60 guardians), in-process: {len(queries)} queries, "
           f"median {median(times) * 1000:.1f} ms (Python CPU {median(cpu) * 1000:.1f} ms, "
           f"SQL of the last run {last_sql * 1000:.1f} ms), max {max(times) * 1000:.1f} ms over {repeat}")
+    return big, teacher
 
 
-def throughput(class_page, users, per_minute, seconds, workdir):
+def broadcast_through_stack(stack, big, teacher, repeat):
+    """The whole broadcast request (form POST, 302) through nginx + gunicorn, one at a time."""
     from django.middleware.csrf import _get_new_csrf_string
-    from django.test import Client
+    from django.urls import reverse
 
-    from conversations.models import Message
+    from conversations.models import Broadcast
+
+    token = _get_new_csrf_string()
+    cookie = f"{session_cookie(teacher)}; csrftoken={token}"
+    url = stack.url(reverse("conversations:broadcast_new", args=[big.pk]))
+    times = []
+    for n in range(repeat + 2):
+        out = subprocess.run(  # noqa: S603 - hey from Debian, loopback only
+            [HEY, "-n", "1", "-c", "1", "-m", "POST", "-disable-redirects", "-o", "csv",
+             "-T", "application/x-www-form-urlencoded", "-H", f"Cookie: {cookie}", "-H", f"Referer: {stack.url('/')}",
+             "-d", f"csrfmiddlewaretoken={token}&subject=Info+{n}&text=Sortie+jeudi+%3A+pr%C3%A9voir+un+pique-nique.",
+             url], check=True, capture_output=True, text=True).stdout
+        row = next(csv.DictReader(out.splitlines()))
+        if row["status-code"] != "302":
+            raise RuntimeError(f"broadcast answered {row['status-code']}")
+        if n >= 2:  # the first two warm both workers
+            times.append(float(row["response-time"]))
+    Broadcast.objects.all().delete()
+    figures = summary(times)
+    print(f"Broadcast to a 30-pupil class, whole request through nginx + gunicorn: median {median(times) * 1000:.1f} ms, "
+          f"p95 {figures['p95']:.1f} ms, max {max(times) * 1000:.1f} ms over {len(times)} (goal ≤ 150 ms)")
+
+
+def prepare_throughput(class_page, users):
     from conversations.sending import start_thread
     from ent_pages.access import policy
     from tests.factories import make_parent
@@ -160,47 +184,46 @@ def throughput(class_page, users, per_minute, seconds, workdir):
         parent, pupil = make_parent(class_page, username=f"parent.load{n}")
         contact = next(c for c in policy.conversation_contacts(parent) if c.key.startswith("t"))
         thread, _ = start_thread(parent, contact, subject=f"Charge {n}", text="Bonjour")
-        client = Client(HTTP_HOST="127.0.0.1")
-        client.force_login(parent)
-        targets.append((thread.pk, client.cookies["sessionid"].value))
-    env = {**os.environ, "PYTHONPATH": f"{ROOT}:{ROOT / 'site'}"}
-    server = subprocess.Popen(  # noqa: S603 - gunicorn from this virtualenv, loopback only
-        [str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{PORT}",
-         "--log-level", "warning", "preau.wsgi"], cwd=ROOT, env=env)
-    try:
-        time.sleep(4)
-        before = Message.objects.count()
-        per_user = per_minute * seconds / 60 / users
-        rate = per_minute / 60 / users
-        procs = []
-        started = time.time()
-        for n, (thread_id, session) in enumerate(targets):
-            token = _get_new_csrf_string()
-            body = workdir / f"body{n}.txt"
-            body.write_text(f"csrfmiddlewaretoken={token}&text=Merci+pour+votre+message+{n}")
-            out = open(workdir / f"hey{n}.csv", "w")  # noqa: SIM115 - closed after the run
-            procs.append((subprocess.Popen(  # noqa: S603 - hey from Debian, loopback only
-                [HEY, "-n", str(int(per_user)), "-c", "1", "-q", f"{rate:.3f}", "-m", "POST", "-disable-redirects",
-                 "-T", "application/x-www-form-urlencoded", "-D", str(body), "-o", "csv",
-                 "-H", f"Cookie: sessionid={session}; csrftoken={token}",
-                 f"http://127.0.0.1:{PORT}/messages/{thread_id}/"], stdout=out), out))
-        for proc, out in procs:
-            proc.wait()
-            out.close()
-        elapsed = time.time() - started
-    finally:
-        server.terminate()
-        server.wait()
+        targets.append((thread.pk, session_cookie(parent)))
+    return targets
+
+
+def throughput(stack, targets, per_minute, seconds, workdir, round_no):
+    from django.middleware.csrf import _get_new_csrf_string
+
+    from conversations.models import Message
+
+    users = len(targets)
+    before = Message.objects.count()
+    per_user = per_minute * seconds / 60 / users
+    rate = per_minute / 60 / users
+    procs = []
+    started = time.time()
+    for n, (thread_id, cookie) in enumerate(targets):
+        token = _get_new_csrf_string()
+        body = workdir / f"body{n}.txt"
+        body.write_text(f"csrfmiddlewaretoken={token}&text=Merci+pour+votre+message+{n}")
+        out = open(workdir / f"hey{n}.csv", "w")  # noqa: SIM115 - closed after the run
+        procs.append((subprocess.Popen(  # noqa: S603 - hey from Debian, loopback only
+            [HEY, "-n", str(int(per_user)), "-c", "1", "-q", f"{rate:.3f}", "-m", "POST", "-disable-redirects",
+             "-T", "application/x-www-form-urlencoded", "-D", str(body), "-o", "csv",
+             "-H", f"Cookie: {cookie}; csrftoken={token}", "-H", f"Referer: {stack.url('/')}",
+             stack.url(f"/messages/{thread_id}/")], stdout=out), out))
+    for proc, out in procs:
+        proc.wait()
+        out.close()
+    elapsed = time.time() - started
     latencies, codes = [], {}
-    for n in range(len(targets)):
+    for n in range(users):
         with open(workdir / f"hey{n}.csv") as f:
             for row in csv.DictReader(f):
                 latencies.append(float(row["response-time"]))
                 codes[row["status-code"]] = codes.get(row["status-code"], 0) + 1
     stored = Message.objects.count() - before
-    print(f"Throughput, gunicorn 2 workers, production settings, {users} parents × {int(per_user)} replies (hey):")
+    print(f"Throughput round {round_no}, nginx + gunicorn 2 workers + task worker, production settings, "
+          f"{users} parents × {int(per_user)} replies (hey):")
     print(f"  {len(latencies)} requests in {elapsed:.1f} s = {len(latencies) / elapsed * 60:.0f}/min; "
-          f"status codes {codes}; messages stored {stored}")
+          f"status codes {codes}; messages stored {stored}; {load_line('the end of the round')}")
     print(f"  latency p50 {percentile(latencies, .5) * 1000:.0f} ms, p95 {percentile(latencies, .95) * 1000:.0f} ms, "
           f"p99 {percentile(latencies, .99) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms")
 
@@ -211,20 +234,25 @@ def main():
     parser.add_argument("--users", type=int, default=40)
     parser.add_argument("--per-minute", type=int, default=1000)
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--rounds", type=int, default=1, help="throughput rounds against the same stack")
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--skip-inbox", action="store_true")
     args = parser.parse_args()
     workdir = bootstrap()
     from django.db import connection
 
-    print(f"Database: {connection.vendor}; load average {os.getloadavg()[0]:.1f} (shared 2-core machine)")
+    print(f"Database: {connection.vendor}; {load_line('start')} (shared 2-core machine)")
     _school, class_page, teacher = make_school()
     if not args.skip_inbox:
         inbox_figures(class_page, teacher, args.repeat)
-    broadcast_figures(class_page, teacher, args.repeat)
-    if not args.skip_load:
-        throughput(class_page, args.users, args.per_minute, args.seconds, workdir)
-    print(f"load average at the end {os.getloadavg()[0]:.1f}")
+    big, broadcaster = broadcast_figures(class_page, teacher, args.repeat)
+    targets = [] if args.skip_load else prepare_throughput(class_page, args.users)
+    connection.close()  # the stack's workers and the task worker get the database's connections
+    with Stack(workers=2, var=workdir / "stack") as stack:
+        broadcast_through_stack(stack, big, broadcaster, args.repeat)
+        for round_no in range(1, args.rounds + 1 if targets else 1):
+            throughput(stack, targets, args.per_minute, args.seconds, workdir, round_no)
+    print(load_line("the end"))
 
 
 if __name__ == "__main__":

@@ -9,8 +9,8 @@ from wagtail.signals import page_published
 from ent_pages.roles import city_editors_group, grant_page_permissions
 from ent_pages.signals import access_changed
 
-from .models import CityNewsIndexPage, ClassPartnership, ClassPostPage, HomeworkEntry, SchoolNewsPage
-from .quiet_hours import delivery_time, rules_for_school
+from .models import CityNewsIndexPage, ClassPartnership, ClassPostPage, HomeworkEntry, SchoolNewsPage, SchoolQuietHours
+from .quiet_hours import delivery_time, forget_rules, rules_for_school
 
 
 @receiver(page_published, sender=ClassPostPage)
@@ -54,3 +54,10 @@ def homework_files_withdrawn(sender, instance, **kwargs):
 # A partnership is a grant (its invited class reads the blog): accepting or revoking it changes scopes.
 post_save.connect(access_changed, sender=ClassPartnership, dispatch_uid="preau-access-partnership-save")
 post_delete.connect(access_changed, sender=ClassPartnership, dispatch_uid="preau-access-partnership-delete")
+
+
+@receiver(post_save, sender=SchoolQuietHours)
+@receiver(post_delete, sender=SchoolQuietHours)
+def quiet_hours_changed(sender, instance, **kwargs):
+    """A director's new quiet hours apply to the next send (holidays are re-read within five minutes)."""
+    forget_rules(instance.school_id)

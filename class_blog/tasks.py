@@ -8,7 +8,7 @@ from django.core.mail import send_mass_mail
 from django_tasks import task
 
 
-@task()
+@task(backend="background")
 def send_digest_emails(messages):
     """Send a batch of digests over one connection: `messages` is a list of [to, subject, body]."""
     return send_mass_mail([(subject, body, None, [to]) for to, subject, body in messages])

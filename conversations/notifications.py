@@ -1,17 +1,20 @@
 """Notifications of new messages: an email saying who wrote, never what (the body stays in Préau).
 
 The message is stored at once; the notification waits for the end of the school's quiet hours
-(class_blog.quiet_hours: evenings, nights, weekends). ``Participant.notify_due_at`` holds it; the
-due ones are sent right after the send when allowed, the others by ``send_message_notifications``
-(cron, every few minutes).
+(class_blog.quiet_hours: evenings, nights, weekends, school holidays). ``Participant.notify_due_at``
+holds it, and a ``deliver_notifications`` task is enqueued on the "background" tasks backend with
+``run_after`` at that time: the worker (`manage.py db_worker --backend background`, started by
+deploy/serve.py and `make run`) sends it, never the request. ``send_message_notifications`` (cron,
+every few minutes) catches up with anything a stopped worker missed.
 """
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tasks import task
+from django_tasks import task, task_backends
 
 from class_blog.quiet_hours import delivery_time, rules_for_school
 from ent_pages.access import policy
@@ -19,35 +22,90 @@ from ent_pages.access import policy
 from .models import Message, Participant
 
 
-def schedule_notifications(threads, visible_at, sender, now):
-    """Owe a notification to every other participant of `threads` (kept if one is already owed)."""
+def notification_due(school_id, visible_at, now):
+    """When the participants of a thread of `school_id` may be told of a message visible at `visible_at`."""
+    return delivery_time(visible_at, rules=rules_for_school(school_id), now=now)
+
+
+def schedule_notifications(threads, visible_at, sender, now, *, recipients=None, sender_read=False, created_owing=None):
+    """Owe a notification to every other participant of `threads` (kept if one is already owed) and
+    enqueue its delivery at the end of quiet hours.
+
+    `recipients`: the user ids of the other participants when the caller knows them and none is owed
+    yet (a new thread, a broadcast); else they are read (one query). `sender_read`: the same update
+    marks the thread read for the sender (a reply). `created_owing`: the due time the caller already
+    wrote in the new participant rows (a broadcast): only the task is left. Two or three queries
+    whatever the number of threads.
+    """
     from .sending import forget_unread
 
-    by_school = {}
-    for thread in threads:
-        by_school.setdefault(thread.school_id, []).append(thread.pk)
-    due_now = []
-    for school_id, thread_ids in by_school.items():
-        due = delivery_time(visible_at, rules=rules_for_school(school_id), now=now)
-        Participant.objects.filter(thread__in=thread_ids, notify_due_at__isnull=True).exclude(user=sender).update(
-            notify_due_at=due
-        )
-        if due <= now:
-            due_now += thread_ids
-    forget_unread(Participant.objects.filter(thread__in=[t.pk for t in threads]).values_list("user_id", flat=True))
-    if due_now:
-        transaction.on_commit(lambda: send_due_notifications(now, thread_ids=due_now))
+    schools = {thread.school_id for thread in threads}
+    thread_ids = [thread.pk for thread in threads]
+    if len(schools) != 1:  # one school per call in practice; stay right if not
+        for school_id in schools:
+            schedule_notifications([t for t in threads if t.school_id == school_id], visible_at, sender, now)
+        return
+    due = created_owing or notification_due(schools.pop(), visible_at, now)
+    if created_owing:
+        forget_unread(recipients)
+        enqueue_delivery(thread_ids, due, now)
+        return
+    if recipients is None:
+        rows = list(Participant.objects.filter(thread__in=thread_ids).values_list("user_id", "notify_due_at"))
+        recipients = [uid for uid, _owed in rows if uid != sender.pk]
+        newly_owed = any(owed is None for uid, owed in rows if uid != sender.pk)
+    else:
+        newly_owed = bool(recipients)
+    owed = Case(When(~Q(user=sender.pk) & Q(notify_due_at__isnull=True), then=Value(due)), default=F("notify_due_at"))
+    if sender_read:
+        Participant.objects.filter(thread__in=thread_ids).update(
+            notify_due_at=owed, last_read_at=Case(When(user=sender.pk, then=Value(now)), default=F("last_read_at")))
+    elif newly_owed:
+        Participant.objects.filter(thread__in=thread_ids, notify_due_at__isnull=True).exclude(user=sender.pk).update(
+            notify_due_at=due)
+    forget_unread(recipients)
+    if newly_owed:
+        enqueue_delivery(thread_ids, due, now)
+
+
+def enqueue_delivery(thread_ids, due, now):
+    """`deliver_notifications` at `due` on the background backend: in the sender's transaction when the
+    backend stores tasks (the task exists if and only if the message does), after commit when it runs
+    them at once (tests, a machine without worker). An immediate backend cannot wait: a notification due
+    later is left to the catch-up command."""
+    backend = task_backends[deliver_notifications.backend]
+    if backend.supports_defer:
+        deliver_notifications.using(run_after=due if due > now else None).enqueue(thread_ids)
+    elif due <= now:
+        transaction.on_commit(lambda: deliver_notifications.enqueue(thread_ids))
+
+
+@task(backend="background")
+def deliver_notifications(thread_ids):
+    """The background worker's side of `schedule_notifications`: the emails due in these threads."""
+    from django.core.mail import send_mass_mail
+
+    emails = due_notification_emails(thread_ids=thread_ids)
+    return send_mass_mail([(subject, body, None, [to]) for to, subject, body in emails]) if emails else 0
 
 
 def send_due_notifications(now=None, thread_ids=None):
-    """Send the notifications that are due; returns the number of emails sent."""
+    """The catch-up: send the notifications that are due (cron); returns the number of emails."""
+    emails = due_notification_emails(now, thread_ids)
+    if emails:
+        send_notification_emails.enqueue(emails)
+    return len(emails)
+
+
+def due_notification_emails(now=None, thread_ids=None):
+    """[to, subject, body] of the notifications due now (marked as no longer owed)."""
     now = now or timezone.now()
     due = Participant.objects.filter(notify_due_at__lte=now).select_related("user", "thread")
     if thread_ids is not None:
         due = due.filter(thread__in=thread_ids)
     due = list(due)
     if not due:
-        return 0
+        return []
     last = {}
     for message in (
         Message.objects.filter(thread__in={p.thread_id for p in due}, visible_at__lte=now, recalled_at__isnull=True)
@@ -81,12 +139,10 @@ def send_due_notifications(now=None, thread_ids=None):
             )
             emails.append([user.email, subject, body])
     Participant.objects.filter(pk__in=[p.pk for p in due]).update(notify_due_at=None)
-    if emails:
-        send_notification_emails.enqueue(emails)
-    return len(emails)
+    return emails
 
 
-@task()
+@task(backend="background")
 def send_notification_emails(messages):
     """[to, subject, body] triples over one connection (django-tasks, like class_blog's digests)."""
     from django.core.mail import send_mass_mail

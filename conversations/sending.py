@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,7 @@ from ent_pages.school_year import current_school_year
 
 from . import settings as conf
 from .models import Broadcast, Message, MessagingRestriction, Participant, Thread
-from .notifications import schedule_notifications
+from .notifications import notification_due, schedule_notifications
 
 
 class SendRefused(Exception):
@@ -41,9 +41,10 @@ def clean_body(text):
 def _check_thread_rate(sender, is_family, now):
     """A few new threads per day for a family, more for staff (settings)."""
     limit = conf.get("PREAU_CONVERSATIONS_FAMILY_THREADS_PER_DAY" if is_family else "PREAU_CONVERSATIONS_STAFF_THREADS_PER_DAY")
-    recent = Thread.objects.filter(created_by=sender, created_at__gt=now - timedelta(days=1))
-    # A broadcast's threads count as one.
-    started = recent.filter(broadcast__isnull=True).count() + recent.exclude(broadcast=None).values("broadcast").distinct().count()
+    # A broadcast's threads count as one. One query.
+    counts = Thread.objects.filter(created_by=sender, created_at__gt=now - timedelta(days=1)).aggregate(
+        single=Count("pk", filter=Q(broadcast__isnull=True)), broadcasts=Count("broadcast", distinct=True))
+    started = counts["single"] + counts["broadcasts"]
     if started >= limit:
         raise SendRefused(_("You have started %(count)s conversations in the last 24 hours: that is the limit. "
                             "Please write in an existing conversation or try again tomorrow.") % {"count": started})
@@ -127,8 +128,8 @@ def _participant(thread, user_id, grounds, is_family, **extra):
     return Participant(thread=thread, user_id=user_id, is_family=is_family, **grounds, **extra)
 
 
-def _school_of_class(class_page_id):
-    class_page = ClassPage.objects.only("path").get(pk=class_page_id)
+def _school_of_class(class_page_id=None, class_page=None):
+    class_page = class_page or ClassPage.objects.only("path").get(pk=class_page_id)
     return SchoolPage.objects.filter(path=class_page.path[: 3 * class_page.steplen]).values_list("pk", flat=True).first()
 
 
@@ -156,14 +157,15 @@ def start_thread(sender, contact, *, subject, text, scheduled_for=None, attachme
             [_participant(thread, sender.pk, contact.sender_grounds, is_family, last_read_at=now)]
             + [_participant(thread, uid, grounds, fam) for uid, grounds, fam in contact.recipients]
         )
-        message = _create_message(thread, sender, body, scheduled_for, now, attachment)
+        message = _create_message(thread, sender, body, scheduled_for, now, attachment,
+                                  recipients=[uid for uid, _grounds, _fam in contact.recipients])
     return thread, message
 
 
-def _create_message(thread, sender, body, scheduled_for, now, attachment=None, broadcast=None):
+def _create_message(thread, sender, body, scheduled_for, now, attachment=None, *, recipients=None, sender_read=False):
     message = Message.objects.create(
         thread=thread, sender=sender, body=body, sent_at=now, scheduled_for=scheduled_for,
-        visible_at=_visible_at(scheduled_for, now), broadcast=broadcast,
+        visible_at=_visible_at(scheduled_for, now),
     )
     if attachment is not None:
         from django.core.exceptions import ValidationError
@@ -174,12 +176,16 @@ def _create_message(thread, sender, body, scheduled_for, now, attachment=None, b
             attach(message, attachment, sender)
         except ValidationError as error:  # the caller's transaction rolls the message back
             raise SendRefused(" ".join(error.messages)) from error
-    schedule_notifications([thread], message.visible_at, sender, now)
+    schedule_notifications([thread], message.visible_at, sender, now, recipients=recipients, sender_read=sender_read)
     return message
 
 
 def post_message(sender, thread, participation, *, text, scheduled_for=None, attachment=None, now=None):
-    """A reply in a thread the policy lets `sender` post in."""
+    """A reply in a thread the policy lets `sender` post in.
+
+    With `participation` from AccessPolicy.thread_participation_by_id: the burst count, the message,
+    the participants read and updated (owed notifications, read by the sender), the delivery task.
+    """
     now = now or timezone.now()
     body = clean_body(text)
     if participation.is_family:
@@ -189,16 +195,17 @@ def post_message(sender, thread, participation, *, text, scheduled_for=None, att
         raise SendRefused(sending_pause(sender) if thread.is_open else _("This conversation is closed."))
     _check_burst(sender, thread.school_id, now)
     with transaction.atomic():
-        message = _create_message(thread, sender, body, scheduled_for, now, attachment)
-        Participant.objects.filter(pk=participation.pk).update(last_read_at=now)
+        message = _create_message(thread, sender, body, scheduled_for, now, attachment, sender_read=True)
+    participation.last_read_at = now
     return message
 
 
 def send_broadcast(sender, class_page, *, subject, text, scheduled_for=None, now=None):
     """One thread per family of the class (this year's pupils; guardians of the same children share it).
 
-    Families never see each other: each thread has the sender and one family. Bulk inserts:
-    a handful of queries whatever the size of the class.
+    Families never see each other: each thread has the sender and one family. Bulk inserts and no
+    loop over families in SQL: a dozen queries whatever the size of the class; notifications go to the
+    background worker.
     """
     now = now or timezone.now()
     body = clean_body(text)
@@ -207,7 +214,7 @@ def send_broadcast(sender, class_page, *, subject, text, scheduled_for=None, now
         raise SendRefused(_("Give the conversation a subject."))
     _check_may_send(sender)
     _check_thread_rate(sender, False, now)
-    school_id = _school_of_class(class_page.pk)
+    school_id = _school_of_class(class_page=class_page)
     families = {}
     for pupil_id, user_id in (
         Guardianship.objects.filter(
@@ -223,6 +230,7 @@ def send_broadcast(sender, class_page, *, subject, text, scheduled_for=None, now
         raise SendRefused(_("No family of this class has an account yet."))
     sender_grounds = policy.broadcast_grounds(sender, class_page)
     visible_at = _visible_at(scheduled_for, now)
+    due = notification_due(school_id, visible_at, now)  # families are owed a notification from the start
     with transaction.atomic():
         broadcast = Broadcast.objects.create(sender=sender, class_page=class_page, subject=subject, created_at=now)
         threads = Thread.objects.bulk_create([
@@ -236,12 +244,14 @@ def send_broadcast(sender, class_page, *, subject, text, scheduled_for=None, now
         participants, messages = [], []
         for thread, (users, pupil_id) in zip(threads, by_family.items(), strict=True):
             participants.append(Participant(thread=thread, user=sender, last_read_at=now, **sender_grounds))
-            participants += [Participant(thread=thread, user_id=uid, is_family=True, pupil_id=pupil_id) for uid in users]
+            participants += [Participant(thread=thread, user_id=uid, is_family=True, pupil_id=pupil_id, notify_due_at=due)
+                             for uid in users]
             messages.append(Message(thread=thread, sender=sender, body=body, sent_at=now, scheduled_for=scheduled_for,
                                     visible_at=visible_at, broadcast=broadcast))
         Participant.objects.bulk_create(participants)
         Message.objects.bulk_create(messages)
-        schedule_notifications(threads, visible_at, sender, now)
+        schedule_notifications(threads, visible_at, sender, now, created_owing=due,
+                               recipients=[uid for users in by_family for uid in users])
     return broadcast
 
 

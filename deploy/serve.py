@@ -10,12 +10,15 @@
 - nginx (Debian's) renders deploy/nginx.conf.template into ``<var>/nginx.conf``, with the media-link
   secret written to ``<var>/media-secret.conf`` (mode 600), outside the repository; it serves
   static files and checks signed file links itself, and proxies everything else to gunicorn.
-- SIGTERM or SIGINT (Ctrl-C) to this process, or to its process group, stops both.
-
+- A background task worker (``manage.py db_worker --backend background``: notifications at the end
+  of quiet hours, digests' emails) runs beside gunicorn; if it dies it is started again after
+  WORKER_RESTART_SECONDS (a dead worker delays emails, it never stops the site). ``--no-task-worker``
+  leaves it out (another machine runs it).
 - Over capacity, nginx answers a French waiting page (503, ``Retry-After``) at once instead of
   queueing: at most ``--in-flight`` requests per gunicorn worker reach the application, of which
   ``--anonymous-in-flight`` per worker from visitors neither logged in nor signing in. The page is
   rendered at start into ``<var>/_attente.html`` (``manage.py render_waiting_page``).
+- SIGTERM or SIGINT (Ctrl-C) to this process, or to its process group, stops them all.
 
 ``--render-only`` writes the configuration and exits (a server's nginx can include it).
 """
@@ -34,6 +37,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
+#: A task worker that exited is started again after this long.
+WORKER_RESTART_SECONDS = 30
 
 
 def parse_args(argv=None):
@@ -53,6 +58,7 @@ def parse_args(argv=None):
     parser.add_argument("--access-log", action="store_true", help="log every request (off: figures)")
     parser.add_argument("--no-collectstatic", action="store_true")
     parser.add_argument("--render-only", action="store_true")
+    parser.add_argument("--no-task-worker", action="store_true", help="do not run the background task worker here")
     return parser.parse_args(argv)
 
 
@@ -138,6 +144,11 @@ def render_waiting_page(args, env) -> Path:
     return page
 
 
+def task_worker_command() -> list[str]:
+    return [sys.executable, "manage.py", "db_worker", "--backend", "background", "--queue-name", "*",
+            "--no-reload", "--verbosity", "0"]
+
+
 def wait_for_port(host, port, timeout=120.0, process=None) -> bool:
     import socket
 
@@ -171,13 +182,14 @@ def main(argv=None) -> int:
         return 0
 
     children = []
+    worker = None
     stopping = False
 
     def stop(signum=None, frame=None):
         nonlocal stopping
         stopping = True
-        for child in children:
-            if child.poll() is None:
+        for child in [*children, worker]:
+            if child is not None and child.poll() is None:
                 child.send_signal(signal.SIGTERM)
 
     signal.signal(signal.SIGTERM, stop)
@@ -190,14 +202,24 @@ def main(argv=None) -> int:
     if ready:
         children.append(subprocess.Popen([nginx, "-p", str(conf.parent), "-c", str(conf), "-g", "daemon off;"], cwd=ROOT))
         ready = wait_for_port(args.host, args.port, process=children[1])
+    if ready and not stopping and not args.no_task_worker:
+        worker = subprocess.Popen(task_worker_command(), env=env, cwd=ROOT)
     if ready and not stopping:
         print(f"Préau (production settings) on http://{args.host}:{args.port}/ — nginx in front of gunicorn "
               f"(127.0.0.1:{args.app_port}). Ctrl-C or SIGTERM stops.", flush=True)
     else:
         stop()
-    while any(child.poll() is None for child in children):
+    worker_died_at = None
+    while any(child.poll() is None for child in children) or (worker is not None and worker.poll() is None):
         if not stopping and any(child.poll() is not None for child in children):
-            stop()  # one died: stop the other
+            stop()  # nginx or gunicorn died: stop the rest
+        if not stopping and worker is not None and worker.poll() is not None:
+            if worker_died_at is None:
+                worker_died_at = time.monotonic()
+                print(f"The task worker exited ({worker.returncode}): restarting it in {WORKER_RESTART_SECONDS} s.",
+                      file=sys.stderr, flush=True)
+            elif time.monotonic() - worker_died_at >= WORKER_RESTART_SECONDS:
+                worker, worker_died_at = subprocess.Popen(task_worker_command(), env=env, cwd=ROOT), None
         time.sleep(0.2)
     return 0 if stopping and ready else 1
 

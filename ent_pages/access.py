@@ -44,6 +44,7 @@ SCHOOL_PREFIX = SCHOOL_DEPTH * STEPLEN
 SECTION_PREFIX = (SCHOOL_DEPTH + 1) * STEPLEN
 
 _SCOPE_ATTR = "_preau_access_scope"
+_FACTS_ATTR = "_preau_conversation_facts"
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,11 @@ class Scope:
     pupil_class_path: str = ""
     pupil_class_id: int | None = None
     pupil_sees: frozenset[str] = field(default_factory=frozenset)
+    #: What conversation grounds rest on (AccessPolicy.conversation_grounds), as ids: the pupils the
+    #: user is a guardian of, their (school id, staff role) pairs, the classes they teach.
+    guarded_pupil_ids: frozenset[int] = field(default_factory=frozenset)
+    staff_roles: frozenset[tuple[int, str]] = field(default_factory=frozenset)
+    taught_class_ids: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def is_empty(self):
@@ -107,9 +113,9 @@ class AccessPolicy:
             cache.set(key, scope, ttl)
         return scope
 
-    def _scope_key(self, user_id) -> str:
-        # "scope2": Scope gained the pupil fields; scopes pickled by an older release are not read back.
-        return f"preau:scope2:{self.access_version()}:{user_id}"
+    def _scope_key(self, user_id, version=None) -> str:
+        # "scope3": Scope gained the conversation ids; scopes pickled by an older release are not read back.
+        return f"preau:scope3:{self.access_version() if version is None else version}:{user_id}"
 
     def forget(self, user) -> None:
         """Drop the scope remembered for a user (after their enrolments or roles changed in bulk)."""
@@ -117,8 +123,9 @@ class AccessPolicy:
 
         if user is None:
             return
-        if hasattr(user, _SCOPE_ATTR):
-            delattr(user, _SCOPE_ATTR)
+        for attr in (_SCOPE_ATTR, _FACTS_ATTR):
+            if hasattr(user, attr):
+                delattr(user, attr)
         if user.pk is not None:
             cache.delete(self._scope_key(user.pk))
 
@@ -134,14 +141,18 @@ class AccessPolicy:
 
     def _compute_scopes(self, users) -> dict[int, Scope]:
         """Scopes of `users` by id: four queries whatever their number (one user or a batch of digests)."""
-        from .models import Enrolment, Role, StaffAssignment, TeachingAssignment
+        from django.db.models import CharField
+        from django.db.models.functions import Cast
+
+        from .models import Enrolment, Guardianship, Role, StaffAssignment, TeachingAssignment
 
         scopes = {u.pk: Scope(superuser=True) for u in users if u.is_superuser}
         ids = [u.pk for u in users if not u.is_superuser]
         if not ids:
             return scopes
         # Children's classes, classes taught and explicit grants (class ids), in one query.
-        ENROLLED, TAUGHT, GRANTED, PUPIL = 0, 1, 2, 3
+        ENROLLED, TAUGHT, GRANTED, PUPIL, GUARDED, TAUGHT_ID = 0, 1, 2, 3, 4, 5
+        as_text = {"output_field": CharField()}
         rows = (
             Enrolment.objects.filter(self.family_enrolments(), pupil__guardianships__guardian__user__in=ids)
             .annotate(user_id=F("pupil__guardianships__guardian__user"), kind=Value(ENROLLED))
@@ -151,13 +162,28 @@ class AccessPolicy:
                 .values_list("user_id", "class_page__path", "kind"),
                 *self._granted_class_rows(ids, GRANTED),
                 self._pupil_class_rows(ids, PUPIL),
+                # Ids for conversations' grounds, as text to share the columns.
+                Guardianship.objects.filter(guardian__user__in=ids).annotate(
+                    user_id=F("guardian__user"), value=Cast("pupil_id", **as_text), kind=Value(GUARDED))
+                .values_list("user_id", "value", "kind"),
+                TeachingAssignment.objects.filter(user__in=ids).annotate(
+                    value=Cast("class_page_id", **as_text), kind=Value(TAUGHT_ID))
+                .values_list("user_id", "value", "kind"),
                 all=True,
             )
         )
         class_paths = {pk: set() for pk in ids}
         taught = {pk: set() for pk in ids}
         granted, pupil_rows = [], {}
+        guarded = {pk: set() for pk in ids}
+        taught_ids = {pk: set() for pk in ids}
         for user_id, value, kind in rows:
+            if kind == GUARDED:
+                guarded[user_id].add(int(value))
+                continue
+            if kind == TAUGHT_ID:
+                taught_ids[user_id].add(int(value))
+                continue
             if kind == GRANTED:
                 granted.append((user_id, value))
                 continue
@@ -174,9 +200,11 @@ class AccessPolicy:
                     class_paths[user_id].add(paths[int(pk)])
         member_schools = {pk: {path[:SCHOOL_PREFIX] for path in class_paths[pk]} for pk in ids}
         director_schools = {pk: set() for pk in ids}
-        for user_id, role, school_path in StaffAssignment.objects.filter(user__in=ids, school__isnull=False).values_list(
-            "user_id", "role", "school__path"
-        ):
+        staff_roles = {pk: set() for pk in ids}
+        for user_id, role, school_path, school_id in StaffAssignment.objects.filter(
+            user__in=ids, school__isnull=False
+        ).values_list("user_id", "role", "school__path", "school_id"):
+            staff_roles[user_id].add((school_id, role))
             member_schools[user_id].add(school_path)
             if role == Role.DIRECTOR:
                 director_schools[user_id].add(school_path)
@@ -193,6 +221,9 @@ class AccessPolicy:
                 partner_class_paths=frozenset(partner_paths),
                 member_school_paths=frozenset(member_schools[pk]),
                 director_school_paths=frozenset(director_schools[pk]),
+                guarded_pupil_ids=frozenset(guarded[pk]),
+                staff_roles=frozenset(staff_roles[pk]),
+                taught_class_ids=frozenset(taught_ids[pk]),
             )
         return scopes
 
@@ -886,33 +917,58 @@ class AccessPolicy:
     # a new-device pause (set in messaging_lock_schools) is in force, until a director lifts it.
 
     def conversation_grounds(self, user):
-        """Q on conversations.Participant: the rows of `user` whose grounds still hold. No query by itself."""
-        from django.apps import apps
-        from django.db.models import Exists, OuterRef
+        """Q on conversations.Participant: the rows of `user` whose grounds still hold. No query by itself.
 
-        from .models import Guardianship, StaffAssignment
+        Built from plain ids (`conversation_facts`): the pupils the user is a guardian of, their staff
+        roles, the classes they teach. Those facts are remembered under the access version like the
+        scope (every change of guardianship or assignment bumps it), so a revocation holds at the next
+        request; partnerships are checked live.
+        """
+        from django.apps import apps
 
         if user is None or not user.is_authenticated or not user.is_active:
             return Q(pk__in=[])
-        scope = self.scope(user)
-        thread_model = apps.get_model("conversations", "Thread")
-        partnership = apps.get_model("class_blog", "ClassPartnership")
-        grounds = Q(pupil__isnull=False) & Exists(
-            Guardianship.objects.filter(guardian__user=user, pupil=OuterRef("pupil"))
-        )
-        grounds |= Q(school__isnull=False) & Exists(
-            StaffAssignment.objects.filter(user=user, school=OuterRef("school"), role=OuterRef("staff_role"))
-        )
-        if scope.taught_class_paths:
-            grounds |= Q(class_page__path__in=sorted(scope.taught_class_paths))
-        # Partner-class threads last as long as the partnership.
-        accepted = partnership.objects.accepted()
-        partner_ok = ~Q(thread__kind=thread_model.Kind.PARTNER) | Exists(
-            accepted.filter(inviting_class=OuterRef("thread__class_page"), invited_class=OuterRef("thread__partner_class"))
-        ) | Exists(
-            accepted.filter(inviting_class=OuterRef("thread__partner_class"), invited_class=OuterRef("thread__class_page"))
-        )
+        facts = self.conversation_facts(user)
+        grounds = Q(pk__in=[])
+        if facts.guarded_pupil_ids:
+            grounds |= Q(pupil_id__in=sorted(facts.guarded_pupil_ids))
+        for school_id, role in sorted(facts.staff_roles):
+            grounds |= Q(school_id=school_id, staff_role=role)
+        if facts.taught_class_ids:
+            grounds |= Q(class_page_id__in=sorted(facts.taught_class_ids))
+        # Partner-class threads last as long as the partnership, checked live (a revoked partnership
+        # closes them even when changed in bulk): only teachers can be in one, so only their rows pay
+        # for the two subqueries.
+        partner_ok = ~Q(thread__kind=apps.get_model("conversations", "Thread").Kind.PARTNER)
+        if facts.taught_class_ids:
+            from django.db.models import Exists, OuterRef
+
+            accepted = apps.get_model("class_blog", "ClassPartnership").objects.accepted()
+            partner_ok |= Exists(accepted.filter(inviting_class=OuterRef("thread__class_page"),
+                                                 invited_class=OuterRef("thread__partner_class"))) | Exists(
+                accepted.filter(inviting_class=OuterRef("thread__partner_class"),
+                                invited_class=OuterRef("thread__class_page")))
         return Q(user=user) & grounds & partner_ok
+
+    def conversation_facts(self, user) -> Scope:
+        """The scope, which carries the ids conversation grounds rest on. A superuser's scope does not
+        (it needs none to see pages): theirs are read, three queries, memoised on the user object."""
+        scope = self.scope(user)
+        if not scope.superuser:
+            return scope
+        facts = getattr(user, _FACTS_ATTR, None)
+        if facts is None:
+            from .models import Guardianship, StaffAssignment, TeachingAssignment
+
+            facts = Scope(
+                superuser=True,
+                guarded_pupil_ids=frozenset(Guardianship.objects.filter(guardian__user=user).values_list("pupil_id", flat=True)),
+                staff_roles=frozenset(StaffAssignment.objects.filter(user=user, school__isnull=False)
+                                      .values_list("school_id", "role")),
+                taught_class_ids=frozenset(TeachingAssignment.objects.filter(user=user).values_list("class_page_id", flat=True)),
+            )
+            setattr(user, _FACTS_ATTR, facts)
+        return facts
 
     def conversation_participations(self, user):
         """The user's Participant rows that open their thread (the inbox, unread counts)."""
@@ -924,6 +980,20 @@ class AccessPolicy:
     def thread_participation(self, user, thread):
         """The user's participant row in `thread` if its grounds still hold, else None. One query."""
         return self.conversation_participations(user).filter(thread=thread).first()
+
+    def thread_participation_by_id(self, user, thread_id):
+        """The user's participant row in thread `thread_id` if its grounds hold, with the thread and its
+        school, and whether the user may send now (``sending_allowed``): one query for a thread page or a
+        reply. None if not a participant (a director reading a reported thread asks `can_view_thread`)."""
+        from django.apps import apps
+        from django.db.models import Exists
+
+        restriction = apps.get_model("conversations", "MessagingRestriction")
+        return (
+            self.conversation_participations(user).filter(thread_id=thread_id).select_related("thread__school")
+            .annotate(sending_blocked=Exists(restriction.objects.in_force().filter(user=user.pk)))
+            .first()
+        )
 
     def can_view_thread(self, user, thread) -> bool:
         """Its participants whose grounds hold; the school's directors once it was reported to them."""
@@ -962,7 +1032,10 @@ class AccessPolicy:
         if thread.closed_at or thread.archived_at:
             return False
         participation = participation or self.thread_participation(user, thread)
-        return participation is not None and self.may_send_messages(user)
+        if participation is None:
+            return False
+        blocked = getattr(participation, "sending_blocked", None)  # thread_participation_by_id read it
+        return not blocked if blocked is not None else self.may_send_messages(user)
 
     def can_moderate_thread(self, user, thread) -> bool:
         """Close a thread, read what was reported, suspend a family: the thread's school's directors."""

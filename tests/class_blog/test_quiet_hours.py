@@ -61,3 +61,43 @@ def test_director_sets_the_school_quiet_hours(client, school, class_page):
     assert client.post(url, {"evening": "19:00", "morning": "07:30", "weekend": "on"}).status_code == 302
     assert SchoolQuietHours.objects.get(school=school).evening == time(19, 0)
     assert rules_for_school(school.pk).morning == time(7, 30)
+
+
+CHRISTMAS = QuietRules(holidays=((datetime.date(2026, 12, 19), datetime.date(2027, 1, 3)),))
+
+
+def test_school_holidays_are_quiet_all_day_and_notifications_wait_for_the_first_school_day():
+    tuesday_of_holidays = datetime.datetime(2026, 12, 22, 10, 0, tzinfo=PARIS)
+    assert is_quiet(tuesday_of_holidays, CHRISTMAS) and not is_quiet(tuesday_of_holidays)
+    back_to_school = datetime.datetime(2027, 1, 4, 7, 0, tzinfo=PARIS)  # Monday after the holidays
+    assert end_of_quiet(tuesday_of_holidays, CHRISTMAS) == back_to_school
+    # The last Friday evening before the holidays also waits until they are over.
+    assert end_of_quiet(datetime.datetime(2026, 12, 18, 20, 30, tzinfo=PARIS), CHRISTMAS) == back_to_school
+
+
+@pytest.mark.django_db
+def test_a_school_quiet_hours_know_the_city_holidays_and_its_own_days_off(school, city, other_school,
+                                                                        django_assert_num_queries):
+    from school_calendar.models import Event, EventKind
+
+    today = datetime.date(2026, 12, 1)
+    Event.objects.create(page=city, kind=EventKind.HOLIDAY, title="Vacances de Noël",
+                         starts_on=datetime.date(2026, 12, 19), ends_on=datetime.date(2027, 1, 3))
+    Event.objects.create(page=school, kind=EventKind.HOLIDAY, title="Pont", starts_on=datetime.date(2026, 12, 11))
+    Event.objects.create(page=school, kind=EventKind.OUTING, title="Sortie", starts_on=datetime.date(2026, 12, 10))
+    Event.objects.create(page=city, kind=EventKind.HOLIDAY, title="Toussaint (passée)",
+                         starts_on=datetime.date(2026, 10, 17), ends_on=datetime.date(2026, 11, 1))
+    rules = rules_for_school(school.pk, today=today)
+    assert rules.holidays == ((datetime.date(2026, 12, 11), datetime.date(2026, 12, 11)),
+                              (datetime.date(2026, 12, 19), datetime.date(2027, 1, 3)))
+    assert rules_for_school(other_school.pk, today=today).holidays == ((datetime.date(2026, 12, 19),
+                                                                        datetime.date(2027, 1, 3)),)
+    with django_assert_num_queries(0):  # remembered: a send costs no query for them
+        assert rules_for_school(school.pk) == rules
+
+
+@pytest.mark.django_db
+def test_a_director_change_of_quiet_hours_applies_to_the_next_send(school):
+    assert rules_for_school(school.pk).evening == time(20, 0)
+    SchoolQuietHours.objects.create(school=school, evening=time(19, 0))
+    assert rules_for_school(school.pk).evening == time(19, 0)

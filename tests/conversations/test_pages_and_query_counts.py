@@ -142,3 +142,42 @@ def test_new_thread_report_and_attachment_queries_are_bounded(client, people, dj
         assert client.get(link).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.post(reverse("conversations:report", args=[thread.pk]), {"context": "Bizarre"}).status_code == 302
+
+
+SCHOOL_DAY = timezone.make_aware(timezone.datetime(2026, 12, 1, 10, 0))  # a Tuesday morning: notifications due now
+
+
+@pytest.mark.parametrize("families", [4, 30])
+def test_a_broadcast_costs_the_same_few_queries_whatever_the_size_of_the_class(people, class_page, families,
+                                                                               django_assert_max_num_queries):
+    import time_machine
+
+    from class_blog.quiet_hours import rules_for_school
+    from conversations.sending import send_broadcast
+    from ent_pages.access import policy
+    from tests.factories import make_parent
+
+    for n in range(families - 2):  # the class already has two families
+        make_parent(class_page, username=f"famille.{n}")
+    # As in a teacher's request: their scope and the school's quiet hours are remembered in the cache.
+    policy.scope(people["teacher"])
+    rules_for_school(class_page.get_parent().pk)
+    with time_machine.travel(SCHOOL_DAY, tick=False), django_assert_max_num_queries(12):
+        broadcast = send_broadcast(people["teacher"], class_page, subject="Sortie", text="Prévoir un pique-nique")
+    assert broadcast.threads.count() == families
+    assert Participant.objects.filter(thread__broadcast=broadcast, notify_due_at__isnull=False).count() == families
+
+
+def test_a_reply_costs_nine_queries_for_the_whole_request(client, people, django_assert_max_num_queries):
+    import time_machine
+
+    with time_machine.travel(SCHOOL_DAY, tick=False):
+        thread = thread_between(people["teacher"], people["parent"])
+        client.force_login(people["parent"])
+        url = reverse("conversations:thread", args=[thread.pk])
+        assert client.get(url).status_code == 200  # the family reads first: their scope is remembered
+        with django_assert_max_num_queries(9):
+            assert client.post(url, {"text": "Merci !"}).status_code == 302
+    assert thread.messages.filter(sender=people["parent"]).exists()
+    teacher_row = Participant.objects.get(thread=thread, user=people["teacher"])
+    assert teacher_row.notify_due_at is not None  # owed to the teacher, sent by the background worker

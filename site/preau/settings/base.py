@@ -22,6 +22,8 @@ INSTALLED_APPS = [
     "conversations",
     "pupils",
     "school_calendar",
+    # Background tasks (notifications, digests) stored in the database and run by `db_worker`.
+    "django_tasks_db",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
@@ -249,7 +251,18 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Préau <ne-pas-repond
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
+    CACHES = {"default": {"BACKEND": "preau.cache.PersistentRedisCache", "LOCATION": os.environ["REDIS_URL"]}}
+
+# Tasks (django-tasks; Django 5.2 has no tasks framework of its own). "default" stays immediate: Wagtail 8
+# enqueues its own tasks there (search index, references) and expects them done when the request ends.
+# "background" holds what must not slow a request or may wait: new-message notifications (deferred to
+# the end of quiet hours with run_after) and email digests. `manage.py db_worker --backend background`
+# runs them (deploy/serve.py and `make run` start one); `send_message_notifications` stays as a cron
+# catch-up for anything a stopped worker missed.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
 
 LOGGING = {
     "version": 1,

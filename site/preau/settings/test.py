@@ -27,3 +27,9 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # django-axes refuses authenticate() without a request (the test client's login()); the throttle
 # tests switch it on with override_settings(AXES_ENABLED=True).
 AXES_ENABLED = False
+# Background tasks run at once in tests; tests/conversations/test_background_delivery.py switches the
+# real database backend on and runs the worker.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
