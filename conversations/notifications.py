@@ -29,9 +29,9 @@ def schedule_notifications(threads, visible_at, sender, now):
     due_now = []
     for school_id, thread_ids in by_school.items():
         due = delivery_time(visible_at, rules=rules_for_school(school_id), now=now)
-        Participant.objects.filter(thread__in=thread_ids, notify_due_at__isnull=True).exclude(user=sender).update(
-            notify_due_at=due
-        )
+        # Pupil accounts (pupils app) never get email notifications: they read their messages in their space.
+        Participant.objects.filter(thread__in=thread_ids, notify_due_at__isnull=True).exclude(user=sender).exclude(
+            user__pupil_account__isnull=False).update(notify_due_at=due)
         if due <= now:
             due_now += thread_ids
     forget_unread(Participant.objects.filter(thread__in=[t.pk for t in threads]).values_list("user_id", flat=True))
