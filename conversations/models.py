@@ -33,12 +33,14 @@ class Broadcast(models.Model):
 
 
 class Thread(models.Model):
-    """A conversation between a few people (a family and staff, colleagues, partner-class teachers)."""
+    """A conversation between a few people (a family and staff, colleagues, partner-class teachers, a pupil
+    and their class's teachers)."""
 
     class Kind(models.TextChoices):
         FAMILY = "family", _("family")
         STAFF = "staff", _("staff")
         PARTNER = "partner", _("partner class")
+        PUPIL = "pupil", _("pupil")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     subject = models.CharField(_("subject"), max_length=200)
@@ -80,7 +82,8 @@ class Participant(models.Model):
     """A person in a thread, the grounds they were added on, and how far they have read.
 
     Exactly one kind of grounds is set: ``pupil`` (a guardian of that pupil), ``class_page`` (a
-    teacher of that class) or ``school`` + ``staff_role`` (that role in that school).
+    teacher of that class) or ``school`` + ``staff_role`` (that role in that school). In a pupil
+    thread the pupil's own row has ``pupil`` and ``class_page`` (that pupil's account, in that class).
     """
 
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="participants", verbose_name=_("thread"))

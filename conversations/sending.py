@@ -140,11 +140,12 @@ def start_thread(sender, contact, *, subject, text, scheduled_for=None, attachme
     subject = (subject or "").strip()[:200]
     if not subject:
         raise SendRefused(_("Give the conversation a subject."))
-    is_family = "pupil_id" in contact.sender_grounds
-    if is_family:
+    is_pupil = contact.kind == Thread.Kind.PUPIL
+    is_family = "pupil_id" in contact.sender_grounds and not is_pupil
+    if is_family or is_pupil:
         scheduled_for = None  # scheduled sending is for staff
     _check_may_send(sender)
-    _check_thread_rate(sender, is_family, now)
+    _check_thread_rate(sender, is_family or is_pupil, now)
     school_id = contact.school_id or _school_of_class(contact.class_page_id)
     _check_burst(sender, school_id, now)
     with transaction.atomic():

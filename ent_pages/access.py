@@ -907,7 +907,9 @@ class AccessPolicy:
     #   only): classes they teach, or any class of a school they direct;
     # - staff ↔ staff of the same school; a teacher ↔ the teachers of a partner class (accepted
     #   partnership, either direction);
-    # - never family ↔ family, never a family to a whole class.
+    # - never family ↔ family, never a family to a whole class;
+    # - a pupil ↔ the teachers of their current class, only while those teachers turn pupil messages on
+    #   (pupils.ClassPupilSettings.messages_enabled); never pupil ↔ pupil, never a pupil ↔ a family.
     # Each participant row records the *grounds* it was added on (guardian of a pupil, teacher of a
     # class, staff role in a school). Reading and posting require the grounds to hold now: they are
     # checked from live guardianships and staff assignments and from the scope (taught classes), so a
@@ -928,6 +930,15 @@ class AccessPolicy:
 
         if user is None or not user.is_authenticated or not user.is_active:
             return Q(pk__in=[])
+        scope = self.scope(user)
+        thread_model = apps.get_model("conversations", "Thread")
+        if scope.pupil:
+            # A pupil: only their own rows in pupil threads of their current class, while its teachers keep
+            # messages on (the scope says so; it is computed for an active account only).
+            if not self.pupil_may_see(user, PUPIL_SEES_MESSAGES):
+                return Q(pk__in=[])
+            return Q(user=user, thread__kind=thread_model.Kind.PUPIL, class_page__path=scope.pupil_class_path,
+                     pupil__login_account__user=user)
         facts = self.conversation_facts(user)
         grounds = Q(pk__in=[])
         if facts.guarded_pupil_ids:
@@ -939,7 +950,7 @@ class AccessPolicy:
         # Partner-class threads last as long as the partnership, checked live (a revoked partnership
         # closes them even when changed in bulk): only teachers can be in one, so only their rows pay
         # for the two subqueries.
-        partner_ok = ~Q(thread__kind=apps.get_model("conversations", "Thread").Kind.PARTNER)
+        partner_ok = ~Q(thread__kind=thread_model.Kind.PARTNER)
         if facts.taught_class_ids:
             from django.db.models import Exists, OuterRef
 
@@ -1028,8 +1039,13 @@ class AccessPolicy:
         return memo[user.pk]
 
     def can_post_in_thread(self, user, thread, participation=None) -> bool:
-        """A participant whose grounds hold, in an open thread, with sending allowed (not suspended or locked)."""
+        """A participant whose grounds hold, in an open thread, with sending allowed (not suspended or locked).
+
+        A pupil thread takes new messages only while its class's teachers keep pupil messages on.
+        """
         if thread.closed_at or thread.archived_at:
+            return False
+        if thread.kind == "pupil" and not self.pupil_messages_open(thread.class_page_id):
             return False
         participation = participation or self.thread_participation(user, thread)
         if participation is None:
@@ -1130,6 +1146,8 @@ class AccessPolicy:
         if user is None or not user.is_authenticated or not user.is_active:
             return []
         memo = getattr(user, "_preau_contacts", None)
+        if memo is None and self.scope(user).pupil:
+            memo = user._preau_contacts = self._pupil_contacts(user)
         if memo is None:
             memo = self._family_contacts(user) + self._staff_family_contacts(user) + self._colleague_contacts(user)
             user._preau_contacts = memo
@@ -1283,6 +1301,42 @@ class AccessPolicy:
                         ))
         return contacts
 
+    def _pupil_contacts(self, user):
+        """A pupil → the teachers of their current class, one at a time, when those teachers turned pupil
+        messages on. Never another pupil, never a family, never another class's teacher. Two queries."""
+        from django.utils.translation import gettext as _
+
+        from .models import Pupil, SchoolPage, TeachingAssignment
+
+        scope = self.scope(user)
+        if not self.pupil_may_see(user, PUPIL_SEES_MESSAGES):
+            return []
+        pupil_id = Pupil.objects.filter(login_account__user=user, login_account__is_active=True).values_list(
+            "pk", flat=True).first()
+        if pupil_id is None:
+            return []
+        class_id = scope.pupil_class_id
+        school_id = SchoolPage.objects.filter(path=scope.pupil_class_path[:SCHOOL_PREFIX]).values_list(
+            "pk", flat=True).first()
+        return [
+            ConversationContact(
+                key=f"t{assignment.user_id}", kind="pupil", label=_("%(name)s, my teacher") % {"name": assignment.user},
+                sender_grounds={"pupil_id": pupil_id, "class_page_id": class_id},
+                recipients=((assignment.user_id, {"class_page_id": class_id}, False),),
+                school_id=school_id, pupil_id=pupil_id, class_page_id=class_id,
+            )
+            for assignment in TeachingAssignment.objects.filter(class_page_id=class_id, user__is_active=True)
+            .select_related("user").order_by("user__last_name", "user__first_name")
+        ]
+
+    def pupil_messages_open(self, class_page_id) -> bool:
+        """Whether a class's teachers let its pupils write to them (off by default). One query."""
+        from django.apps import apps
+
+        settings_model = apps.get_model("pupils", "ClassPupilSettings")
+        return settings_model.objects.filter(class_page_id=class_page_id, accounts_enabled=True,
+                                             messages_enabled=True).exists()
+
     def conversation_contact(self, user, key):
         """The contact `key` if `user` may start a thread with it, else None (the new-thread form's check)."""
         return next((c for c in self.conversation_contacts(user) if c.key == key), None)
@@ -1318,7 +1372,7 @@ class AccessPolicy:
         from .models import ClassPage
 
         settings_model = apps.get_model("pupils", "ClassPupilSettings")
-        names = ["accounts_enabled", "show_blog", "show_homework", "show_workbooks", "show_partners"]
+        names = ["accounts_enabled", "show_blog", "show_homework", "show_workbooks", "show_partners", "messages_enabled"]
         classes, by_path = {}, {}
         for path, pk, *values in ClassPage.objects.filter(path__in=set(pupil_rows.values())).values_list(
                 "path", "pk", *(f"pupil_settings__{name}" for name in names)):
@@ -1415,7 +1469,7 @@ class ConversationContact:
     """
 
     key: str
-    kind: str  # "family", "staff" or "partner" (conversations.Thread.Kind)
+    kind: str  # "family", "staff", "partner" or "pupil" (conversations.Thread.Kind)
     label: str
     sender_grounds: dict
     #: (user id, grounds, is a family member) for each recipient.
@@ -1429,6 +1483,8 @@ class ConversationContact:
 _UNSET = object()
 #: What a class's teachers may show to its pupils (pupils.ClassPupilSettings).
 PUPIL_SEES_BLOG, PUPIL_SEES_HOMEWORK, PUPIL_SEES_WORKBOOKS, PUPIL_SEES_PARTNERS = "blog", "homework", "workbooks", "partners"
+#: The class's teachers let its pupils write to them (pupils.ClassPupilSettings.messages_enabled).
+PUPIL_SEES_MESSAGES = "messages"
 _ACCESS_VERSION_KEY = "preau:access-version"
 
 

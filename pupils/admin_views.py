@@ -32,8 +32,13 @@ from .session import set_tablet
 class ClassPupilSettingsForm(forms.ModelForm):
     class Meta:
         model = ClassPupilSettings
-        fields = ["accounts_enabled", "show_blog", "show_homework", "show_workbooks", "show_partners"]
-        help_texts = {"show_partners": gettext_lazy("Only the blogs of classes that invited yours.")}
+        fields = ["accounts_enabled", "show_blog", "show_homework", "show_workbooks", "show_partners", "messages_enabled"]
+        help_texts = {
+            "show_partners": gettext_lazy("Only the blogs of classes that invited yours."),
+            "messages_enabled": gettext_lazy("Your pupils may write to you and to the other teachers of the class "
+                                             "(never to each other, never to families). Their messages arrive in your "
+                                             "Préau inbox."),
+        }
 
 
 def _class(request, page_id):

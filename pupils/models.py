@@ -10,7 +10,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ent_pages.access import PUPIL_SEES_BLOG, PUPIL_SEES_HOMEWORK, PUPIL_SEES_PARTNERS, PUPIL_SEES_WORKBOOKS
+from ent_pages.access import (
+    PUPIL_SEES_BLOG,
+    PUPIL_SEES_HOMEWORK,
+    PUPIL_SEES_MESSAGES,
+    PUPIL_SEES_PARTNERS,
+    PUPIL_SEES_WORKBOOKS,
+)
 
 
 class PupilAccount(models.Model):
@@ -48,7 +54,7 @@ class ClassPupilSettings(models.Model):
     """Per class: pupil accounts on or off, and what pupils see. Edited by the class's teachers.
 
     A class without a row uses the defaults (accounts on; blog, homework and workbooks shown; partner
-    classes' blogs not shown).
+    classes' blogs not shown; messages with the class's teachers off).
     """
 
     class_page = models.OneToOneField("ent_pages.ClassPage", on_delete=models.CASCADE, related_name="pupil_settings",
@@ -58,6 +64,8 @@ class ClassPupilSettings(models.Model):
     show_homework = models.BooleanField(_("homework"), default=True)
     show_workbooks = models.BooleanField(_("holiday workbooks"), default=True)
     show_partners = models.BooleanField(_("partner classes' blogs"), default=False)
+    #: Pupils may write to the class's teachers (conversations, pupil threads); off until a teacher turns it on.
+    messages_enabled = models.BooleanField(_("messages with my pupils"), default=False)
     #: Set when too many wrong picture passwords were tried in the class in a short time; a teacher unlocks.
     pictures_locked_at = models.DateTimeField(_("picture logins locked at"), null=True, blank=True)
 
@@ -70,7 +78,8 @@ class ClassPupilSettings(models.Model):
 
     def pupil_sees(self):
         shown = {PUPIL_SEES_BLOG: self.show_blog, PUPIL_SEES_HOMEWORK: self.show_homework,
-                 PUPIL_SEES_WORKBOOKS: self.show_workbooks, PUPIL_SEES_PARTNERS: self.show_partners}
+                 PUPIL_SEES_WORKBOOKS: self.show_workbooks, PUPIL_SEES_PARTNERS: self.show_partners,
+                 PUPIL_SEES_MESSAGES: self.messages_enabled}
         return {name for name, on in shown.items() if on}
 
 

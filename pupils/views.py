@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
-from ent_pages.access import PUPIL_SEES_WORKBOOKS, policy
+from ent_pages.access import PUPIL_SEES_MESSAGES, PUPIL_SEES_WORKBOOKS, policy
 from ent_pages.models import ClassPage, Guardianship, SchoolPage
 from ent_pages.school_year import current_school_year
 
@@ -192,7 +192,7 @@ def space(request):
         audience__icontains='"pupils"').order_by("title")[:10])
     return _pupil_page(request, "pupils/space.html", {
         "class_page": class_page, "posts": posts, "homework": homework, "workbooks": workbooks,
-        "resources": resources, "pupil_user": user,
+        "resources": resources, "pupil_user": user, "messages_open": policy.pupil_may_see(user, PUPIL_SEES_MESSAGES),
     })
 
 
