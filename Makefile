@@ -11,7 +11,7 @@ SERVE_APP_PORT ?= 8081
 # Both cores by default; `make test PYTEST_ARGS=...` to choose.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run serve nginx chromium test setup lint migrate seed messages clean
+.PHONY: run serve nginx chromium axe test setup lint migrate seed messages clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,16 +49,24 @@ nginx:
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium)
 
+# axe-core (npm registry, pinned in package-lock.json) for the accessibility audit (tests/axe.py); once per lock file.
+axe: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || (apt-get update -q && apt-get install -y -q npm)
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 lint: setup
 	$(VENV)/bin/ruff check .
 
-test: setup lint
+test: setup lint axe
 	$(MANAGE) check --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 messages: setup
-	$(MANAGE) makemessages -l fr --no-location --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+	$(MANAGE) makemessages -l fr --no-location --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=node_modules
 	$(MANAGE) compilemessages -l fr --ignore=.venv
 
 clean:

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import accessibility, views
 from .media import views as media_views
 from .second_factor import views as second_factor
 
@@ -49,4 +49,5 @@ urlpatterns = [
     path("fichiers/originaux/<int:image_id>/<str:filename>", media_views.image_original, name="private_image_original"),
     path("fichiers/documents/<int:document_id>/<str:filename>", media_views.document, name="private_document"),
     path("activation/", views.activation, name="activation"),
+    path("accessibilite/", accessibility.statement, name="accessibility"),
 ]

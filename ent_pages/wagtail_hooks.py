@@ -188,3 +188,12 @@ def log_role_saved(request, instance):
 @hooks.register("after_delete_snippet")
 def log_role_removed(request, instances):
     _log_role(request, instances, "preau.role_removed")
+
+
+@hooks.register("insert_global_admin_js")
+def accessible_names_for_wagtail_controls():
+    """Names for the few admin controls Wagtail leaves unnamed (RGAA; tests/look/test_accessibility.py)."""
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html('<script src="{}" defer></script>', static("ent_pages/admin/accessible-names.js"))

@@ -6,6 +6,7 @@ On a developer's machine without Chromium the browser tests are skipped with the
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -31,3 +32,49 @@ def import_playwright():
 
         return sync_api
     return pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+
+#: Where browser tests leave a screenshot of each page they check (kept as CI artifacts).
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "test-output" / "screenshots"
+
+
+def screenshot(page, name):
+    """Save a full-page screenshot as var/test-output/screenshots/<name>.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+class SharedChromium:
+    """One headless Chromium for consecutive browser tests, started on first use and closed after the last.
+
+    While it runs, Playwright's sync API keeps an event loop running in this thread: Django's async-safety
+    check must be lifted for the database calls of the tests (and asgiref's async_to_sync would refuse to run),
+    so it is closed as soon as the next test does not need it (see tests/look/conftest.py).
+    """
+
+    def __init__(self):
+        self._playwright = self._browser = None
+
+    def get(self):
+        if self._browser is None:
+            sync_api = import_playwright()
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+            self._playwright = sync_api.sync_playwright().start()
+            self._browser = self._playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        return self._browser
+
+    def close(self):
+        if self._browser is not None:
+            self._browser.close()
+            self._playwright.stop()
+            self._browser = self._playwright = None
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def log_in(context, base_url, user):
+    """Give a browser context the session of `user` (as if they had logged in)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}])

@@ -4,29 +4,17 @@ Uses Debian's Chromium and the Python Playwright driver (no browser download); s
 """
 
 import datetime
-import os
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from tests.browser import CHROMIUM, browser_marks, import_playwright
+from tests.browser import browser_marks, import_playwright, log_in
 
-playwright = import_playwright()
+import_playwright()
 pytestmark = browser_marks()
 
 PHONE = {"width": 360, "height": 740}
 SENT = datetime.datetime(2026, 11, 24, 9, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture
-def browser(live_server):
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture
@@ -75,9 +63,7 @@ def audited_school(city, school, class_page):
 def _overflowing(browser, base_url, paths, user=None):
     context = browser.new_context(viewport=PHONE)
     if user is not None:
-        client = Client()
-        client.force_login(user)
-        context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}])
+        log_in(context, base_url, user)
     page = context.new_page()
     wide = {}
     for path in paths:

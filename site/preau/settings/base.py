@@ -158,6 +158,8 @@ PREAU_ACTIVATION_CODE_DAYS = int(os.environ.get("PREAU_ACTIVATION_CODE_DAYS", "9
 # deactivated accounts are deleted this many days later (the CNIL's three months for ENTs).
 PREAU_ARCHIVED_CLASS_FAMILY_DAYS = int(os.environ.get("PREAU_ARCHIVED_CLASS_FAMILY_DAYS", "60"))
 PREAU_DEACTIVATED_ACCOUNT_DAYS = int(os.environ.get("PREAU_DEACTIVATED_ACCOUNT_DAYS", "92"))
+# Where the accessibility statement (/accessibilite/, ent_pages.accessibility) sends families who cannot reach a content.
+PREAU_ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("PREAU_ACCESSIBILITY_CONTACT_EMAIL", "accessibilite@preau.example")
 
 # Second factor (ent_pages.second_factor): the name authenticator apps show; the emails about new devices.
 OTP_TOTP_ISSUER = "Préau"
