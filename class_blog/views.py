@@ -21,6 +21,7 @@ from ent_pages.audit import log_action, school_of
 from ent_pages.exports import csv_response
 from ent_pages.models import ClassPage, Enrolment, SchoolPage
 from ent_pages.school_year import current_school_year
+from ent_pages.webapp import keep_offline
 
 from . import comments as comment_rules
 from . import notes as note_service
@@ -102,12 +103,14 @@ def homework_rows(user, today, horizon_days=14):
 
 
 @login_required
+@keep_offline
 def homework_todo(request):
     today = timezone.localdate()
     return render(request, "class_blog/homework_todo.html", {"rows": homework_rows(request.user, today), "today": today})
 
 
 @login_required
+@keep_offline
 def class_homework(request, class_id):
     """A class's notebook, past two weeks and ahead: its families and staff only (never partner classes)."""
     class_page = _class_or_404(request.user, class_id)
@@ -147,6 +150,7 @@ def homework_delete(request, pk):
 
 # ---------------------------------------------------------------------------------------- notes
 @login_required
+@keep_offline
 def note_list(request):
     """A guardian's notes (to acknowledge, then read) and the notes a member of staff sent or oversees."""
     user = request.user
@@ -201,6 +205,7 @@ def _note_or_404(user, pk):
 
 
 @login_required
+@keep_offline
 def note_detail(request, pk):
     note = _note_or_404(request.user, pk)
     manager = policy.can_manage_note(request.user, note)

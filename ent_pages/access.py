@@ -897,6 +897,23 @@ class AccessPolicy:
     def can_act_for_pupil(self, user, pupil) -> bool:
         return self.pupils_of(user).filter(pk=pupil.pk).exists()
 
+    # ------------------------------------------------------ offline reading (issue 16, ent_pages.webapp)
+    def may_keep_offline(self, user) -> bool:
+        """Whether the family pages `user` reads (home, notes, homework) may stay on their device for
+        offline reading, in a cache of their own that logout wipes (docs/webapp.md).
+
+        Families only: an account whose every school comes from its children's classes. Staff pages
+        (school figures, registers, moderation), administrators and pupils' shared tablets never stay.
+        Read from the scope: no query once the request knows it.
+        """
+        if user is None or not user.is_authenticated or not user.is_active or user.is_staff:
+            return False
+        scope = self.scope(user)
+        if scope.superuser or scope.pupil or scope.taught_class_paths or scope.director_school_paths:
+            return False
+        family_schools = {path[:SCHOOL_PREFIX] for path in scope.class_paths}
+        return bool(scope.class_paths) and scope.member_school_paths <= family_schools
+
     # ========================================================== conversations (issue 14, conversations/)
     # Private messaging between people who may talk (see docs/conversations.md):
     # - a family member ↔ their children's teachers (this year's class), the school's directors and

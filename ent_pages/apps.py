@@ -10,6 +10,8 @@ class EntPagesConfig(AppConfig):
         from . import checks, signals  # noqa: F401  (deploy checks; role groups in sync with pages and assignments)
         from .media import links, usage
         from .media import signals as media_signals  # noqa: F401  (cleans Wagtail's pending uploads)
+        from .webapp import connect as connect_webapp
 
         usage.connect()  # which files live pages show (LiveFileUsage)
         links.connect()  # media key rotated at login, dropped at logout
+        connect_webapp()  # a logout response clears the site's data in the browser (offline pages)

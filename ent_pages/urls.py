@@ -6,6 +6,7 @@ from django.urls import path, reverse_lazy
 from . import accessibility, views
 from .media import views as media_views
 from .second_factor import views as second_factor
+from .webapp import views as webapp
 
 app_name = "ent_pages"
 
@@ -44,6 +45,10 @@ urlpatterns = [
     path("mot-de-passe/nouveau/fait/", auth_views.PasswordResetCompleteView.as_view(template_name="ent_pages/accounts/password_reset_complete.html"), name="password_reset_complete"),
     path("mon-espace/", views.my_space, name="my_space"),
     path("theme.css", views.theme_css, name="theme_css"),
+    # The installable app (ent_pages.webapp): the worker at the root, so that its scope is the whole site.
+    path("manifest.webmanifest", webapp.manifest, name="webmanifest"),
+    path("sw.js", webapp.service_worker, name="service_worker"),
+    path("hors-ligne/", webapp.offline, name="offline"),
     # Private media: every file through the access policy (ent_pages.media.views).
     path("fichiers/images/<int:image_id>/<str:filename>", media_views.rendition, name="private_rendition"),
     path("fichiers/originaux/<int:image_id>/<str:filename>", media_views.image_original, name="private_image_original"),

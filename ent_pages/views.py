@@ -18,9 +18,11 @@ from .forms import CODE_REFUSED, ActivationCodeForm, ActivationForm
 from .models import ClassPage, Enrolment, SchoolPage
 from .school_year import current_school_year
 from .second_factor import service as second_factor
+from .webapp import keep_offline
 
 
 @login_required
+@keep_offline
 def my_space(request):
     """Where a parent or a member of staff lands: their children, classes and schools.
 

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "ent_pages.media.links.MediaLinkMiddleware",
     # Every answer to a logged-in user is "private, no-store" unless its view declares it public.
     "ent_pages.caching.PrivateResponsesMiddleware",
+    # A logout's response clears the browser's caches, storage and service worker (ent_pages.webapp).
+    "ent_pages.webapp.ClearSiteDataAtLogoutMiddleware",
     # Pupil sessions: 20 minutes idle, confined to what the access policy opens to pupils, never stored.
     "pupils.middleware.PupilSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -290,6 +292,9 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF],
         "connect-src": [SELF],
         "media-src": [SELF],
+        # The installable app (ent_pages.webapp): its manifest and service worker, from the site itself.
+        "manifest-src": [SELF],
+        "worker-src": [SELF],
         "frame-src": PREAU_VIDEO_FRAME_SOURCES,
         "object-src": [NONE],
         "base-uri": [SELF],
