@@ -5,7 +5,6 @@ localhost is a secure context: the service worker, the Cache API and Clear-Site-
 """
 
 import datetime
-import os
 import time
 
 import pytest
@@ -13,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ent_pages.webapp import offline_key
-from tests.browser import CHROMIUM, browser_marks, import_playwright
+from tests.browser import browser_marks, import_playwright
 
 playwright = import_playwright()
 pytestmark = browser_marks()
@@ -21,16 +20,6 @@ pytestmark = browser_marks()
 PHONE = {"width": 360, "height": 740}
 SENT = datetime.datetime(2026, 11, 24, 9, 0, tzinfo=datetime.UTC)
 TAP = 44  # px, the smallest touch target
-
-
-@pytest.fixture
-def browser(live_server):
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture
