@@ -154,7 +154,10 @@ def add_gallery(class_page, photos):
 def run_locust(stack: Stack, plan_file: Path, rate: float, seconds: int, offset: int) -> list:
     """One locust run at ``rate`` arrivals/min: every response as (name, status, seconds, waiting page)."""
     per_second = rate / 60
-    users = min(400, max(2, math.ceil(per_second * 8)))  # a visit every ~8 s per user
+    # Arrivals do not wait for earlier visits to end (an open model): enough users that each starts a
+    # visit every 30 s, so a slow server meets more families at once — as on a rentrée morning — rather
+    # than fewer arrivals.
+    users = min(1000, max(2, math.ceil(per_second * 30)))
     records = Path(tempfile.mkstemp(prefix="rentree-", suffix=".json")[1])
     env = {**os.environ, "RENTREE_PLAN": str(plan_file), "RENTREE_RATE": str(rate), "RENTREE_USERS": str(users),
            "RENTREE_OFFSET": str(offset), "RENTREE_RECORDS": str(records)}

@@ -46,7 +46,7 @@ class Family(HttpUser):
         with self.client.request(method, path, name=name, headers=headers, allow_redirects=False, timeout=30,
                                  catch_response=True, **kwargs) as response:
             seconds = time.perf_counter() - start
-            text = response.text or ""
+            text = (response.content or b"").decode("utf-8", "replace")  # the waiting page names no charset
             waiting = response.status_code == 503 and WAITING_TITLE in text
             RECORDS.append((name, response.status_code, seconds, waiting))
             for cookie in response.cookies:

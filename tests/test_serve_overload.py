@@ -90,6 +90,7 @@ def test_beyond_the_anonymous_share_visitors_wait_while_families_and_sign_ins_ar
         status, headers, body, seconds = get(stack, "/ecoles/")
         assert status == 503 and seconds < 1
         assert headers["Retry-After"] == str(RETRY_AFTER) and "no-store" in headers["Cache-Control"]
+        assert headers["Content-Type"] == "text/html; charset=utf-8"
         assert f'<meta http-equiv="refresh" content="{RETRY_AFTER}">' in body and 'lang="fr"' in body
         # (`eventually`: the previous answer's slot is freed a moment after its last byte was sent.)
         assert eventually(lambda: served_by_the_application(get(stack, "/mon-espace/", LOGGED_IN)))
