@@ -33,6 +33,10 @@ def page_published_handler(sender, instance, **kwargs):
         from .elastic import index_page
 
         _safely(index_page, instance)
+        if hasattr(instance, "for_pupils"):
+            # A section whose pupil mark may have changed: its subtree's documents carry the mark.
+            for page in Page.objects.descendant_of(instance).live().specific():
+                _safely(index_page, page)
 
 
 @receiver(page_unpublished)
