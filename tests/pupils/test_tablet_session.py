@@ -45,7 +45,7 @@ def test_space_shows_homework_posts_and_workbooks(pupil_client, city, class_page
     HomeworkEntryFactory(class_page=class_page, text="Lire la page 12", due_on=timezone.localdate() + timezone.timedelta(days=1))
     # Cold: the pupil's scope is computed (4 queries) then remembered for PREAU_SCOPE_CACHE_SECONDS, and
     # the class's part of the space is built once (pupils.space).
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(19):
         html = pupil_client.get("/eleve/mon-espace/").content.decode()
     assert "Nos semis" in html and "Lire la page 12" in html and "Cahier de vacances" in html
     assert "Emma" in html and "Lefort" not in html
