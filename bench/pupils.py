@@ -1,40 +1,55 @@
 """Pupil accounts (issue 15): cards PDF for a class, one pupil login, and the pupil space vs a bare page.
 
 Goals: cards PDF for a 30-pupil class ≤ 2 s; a pupil login ≤ 100 ms server time; /eleve/mon-espace/
-≤ the cost of a bare Wagtail page. The first two run in-process (Django test client, production
-settings, a throw-away SQLite database); the third through gunicorn (production settings, one
-worker, 127.0.0.1:8380) with `hey`, alternating the pupil space and a bare Wagtail page (a post of
-the pupil's class, served to the same pupil session: Wagtail serving + the access policy) in the
-same run.
+≤ the cost of a bare Wagtail page, with no more queries.
 
-    .venv/bin/python bench/pupils.py [--pupils 30] [--repeat 20] [--requests 300] [--rounds 3]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/preau_bench_pupils .venv/bin/python bench/pupils.py \
+        [--pupils 30] [--repeat 20] [--requests 300] [--rounds 4] [--concurrency 1 8]
+
+The database named in DATABASE_URL is DROPPED and recreated (its name must contain "bench"); Redis
+from REDIS_URL (default redis://127.0.0.1:6379/2). The first two figures run in-process (Django test
+client, production settings, same database). The space is measured through the production stack
+(bench/_stack.py: nginx + gunicorn, 2 workers, production settings) with `hey`, alternated in the
+same run with two references served to the same pupil session: a bare Wagtail page (a piece of
+school news marked for pupils, with an empty body: Wagtail serving + the access policy only) and a
+post of the pupil's class. Before that, the queries of each page are counted in-process (warm).
 """
 
 import argparse
 import os
-import re
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _media_common import ROOT, bootstrap, median  # noqa: E402
+from _stack import Stack, alternate, django_setup, load_line, production_env, ratio_line  # noqa: E402
 
-PORT = 8380
 SEQUENCE = ("soleil", "arbre", "poisson")
 
 
+def reset_database():
+    import dj_database_url
+
+    config = dj_database_url.config()
+    name = str(config["NAME"])
+    if "bench" not in name:
+        sys.exit(f"Refusing to reset database {name!r}: its name must contain 'bench'.")
+    if config["ENGINE"].endswith("sqlite3"):
+        Path(name).unlink(missing_ok=True)
+        return
+    import psycopg
+
+    with psycopg.connect(host=config["HOST"], port=config["PORT"] or 5432, user=config["USER"],
+                         password=config["PASSWORD"] or None, dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def setup(pupils):
-    os.environ.update({"SECRET_KEY": "bench-only", "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false",
-                       "LOG_LEVEL": "WARNING"})
-    workdir = bootstrap("preau.settings.production")
-    from django.core.management import call_command
+    from django.core.cache import cache
     from django.utils import timezone
 
-    call_command("collectstatic", "--noinput", verbosity=0)  # production serves hashed static names
-
+    from class_blog.models import SchoolNewsPage
     from ent_pages.tree import ensure_city_home
     from pupils.accounts import sync_pupil_accounts
     from pupils.credentials import issue_card
@@ -49,6 +64,7 @@ def setup(pupils):
         SchoolPageFactory,
     )
 
+    cache.clear()
     city = ensure_city_home()
     seed_resources(city)
     school = SchoolPageFactory(parent=city, title="École du banc d'essai", uai="0319998Y")
@@ -62,11 +78,12 @@ def setup(pupils):
     for n in range(10):
         HomeworkEntryFactory(class_page=class_page, text=f"Lire la page {n}",
                              due_on=timezone.localdate() + timezone.timedelta(days=n % 5))
+    bare = school.add_child(instance=SchoolNewsPage(title="Page nue", slug="page-nue", for_pupils=True))
     accounts = list(PupilAccount.objects.filter(pupil__enrolments__class_page=class_page).select_related("user")
                     .order_by("pk"))
     emma = accounts[0]
     issue_card(emma, SEQUENCE)
-    return workdir, class_page, accounts, emma, posts[-1]
+    return class_page, accounts, emma, {"bare": bare, "post": posts[-1]}
 
 
 def bench_cards(accounts, repeat):
@@ -77,7 +94,7 @@ def bench_cards(accounts, repeat):
         start = time.perf_counter()
         pdf = issue_cards(accounts)
         times.append(time.perf_counter() - start)
-    return median(times), len(pdf)
+    return sorted(times)[len(times) // 2], len(pdf)
 
 
 def bench_login(class_page, emma, repeat):
@@ -89,7 +106,7 @@ def bench_login(class_page, emma, repeat):
 
     url = f"/eleve/classe/{class_page.pk}/{emma.pk}/"
     issue_card(emma, SEQUENCE)  # the cards bench gave her random pictures
-    pictures, cards = [], []
+    pictures, cards, client = [], [], None
     for _ in range(repeat):
         client = Client(HTTP_HOST="127.0.0.1")
         client.cookies[TABLET_COOKIE] = get_cookie_signer(salt=TABLET_COOKIE + TABLET_SALT).sign(str(class_page.pk))
@@ -105,26 +122,21 @@ def bench_login(class_page, emma, repeat):
         response = card.post(f"/eleve/carte/{token}/")
         cards.append(time.perf_counter() - start)
         assert response.status_code == 302, response
-    return median(pictures), median(cards), client.cookies["sessionid"].value
+    return sorted(pictures)[repeat // 2], sorted(cards)[repeat // 2], client
 
 
-def wait_for_port(port, timeout=30):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise RuntimeError("server did not start")
+def count_queries(client, paths):
+    """Warm query counts of each path for the logged-in pupil (in-process, same database and cache)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-
-def hey(url, session, requests):
-    out = subprocess.run(  # noqa: S603
-        ["hey", "-n", str(requests), "-c", "2", "-H", f"Cookie: sessionid={session}", url],  # noqa: S607
-        capture_output=True, text=True, check=True).stdout
-    p50 = float(re.search(r"50%+ in ([\d.]+) secs", out).group(1))
-    codes = re.findall(r"\[(\d{3})\]\s+(\d+) responses", out)
-    return p50 * 1000, dict(codes)
+    counts = {}
+    for name, path in paths.items():
+        assert client.get(path).status_code == 200, (name, path)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path)
+        counts[name] = len(queries)
+    return counts
 
 
 def main():
@@ -132,42 +144,37 @@ def main():
     parser.add_argument("--pupils", type=int, default=30)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8])
     args = parser.parse_args()
-    workdir, class_page, accounts, emma, post = setup(args.pupils)
-    print(f"load average at start: {os.getloadavg()[0]:.2f} (2 cores shared)")
+    production_env()
+    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/preau_bench_pupils")
+    reset_database()
+    django_setup(migrate=True)
+    print(load_line("start"), flush=True)
+    class_page, accounts, emma, references = setup(args.pupils)
     cards_s, size = bench_cards(accounts, max(3, args.repeat // 4))
     print(f"cards PDF, {len(accounts)} pupils: median {cards_s * 1000:.0f} ms ({size // 1024} KiB)  goal ≤ 2000 ms")
-    pictures_s, card_s, session = bench_login(class_page, emma, args.repeat)
+    pictures_s, card_s, client = bench_login(class_page, emma, args.repeat)
     print(f"pupil login, picture password (last tap: check + login): median {pictures_s * 1000:.1f} ms  goal ≤ 100 ms")
     print(f"pupil login, QR card: median {card_s * 1000:.1f} ms  goal ≤ 100 ms")
 
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "preau.settings.production", "PYTHONPATH": f"{ROOT}:{ROOT / 'site'}"}
-    server = subprocess.Popen(  # noqa: S603 - gunicorn from this virtualenv
-        [str(Path(sys.executable).parent / "gunicorn"), "--workers", "1", "--bind", f"127.0.0.1:{PORT}",
-         "--log-level", "warning", "preau.wsgi"], cwd=ROOT, env=env)
-    try:
-        wait_for_port(PORT)
-        base = f"http://127.0.0.1:{PORT}"
-        urls = {"space": f"{base}/eleve/mon-espace/", "bare": base + post.url}
-        for url in urls.values():  # warm up (scope, content types, templates)
-            hey(url, session, 20)
-        results = {"space": [], "bare": []}
-        for _ in range(args.rounds):
-            for name, url in urls.items():
-                p50, codes = hey(url, session, args.requests)
-                assert set(codes) == {"200"}, (name, codes)
-                results[name].append(p50)
-        space, bare = median(results["space"]), median(results["bare"])
-        print(f"gunicorn (1 worker) + hey -c 2, {args.rounds} alternated rounds of {args.requests} requests, p50:")
-        print(f"  /eleve/mon-espace/ {space:.1f} ms   bare Wagtail page (class post, same pupil) {bare:.1f} ms   "
-              f"ratio {space / bare:.2f}  goal ≤ 1.00")
-        print(f"  rounds: space {[round(v, 1) for v in results['space']]}  bare {[round(v, 1) for v in results['bare']]}")
-        print(f"load average at end: {os.getloadavg()[0]:.2f}")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-    print(f"(work files in {workdir})")
+    from django.conf import settings
+
+    paths = {"space": "/eleve/mon-espace/", "bare": references["bare"].url, "post": references["post"].url}
+    counts = count_queries(client, paths)
+    print("warm queries: " + ", ".join(f"{name} {n}" for name, n in counts.items()))
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    with Stack(workers=2) as stack:
+        targets = {name: stack.url(path) for name, path in paths.items()}
+        for concurrency in args.concurrency:
+            figures = alternate(targets, rounds=args.rounds, requests=args.requests, concurrency=concurrency,
+                                cookie=cookie)
+            print(f"make serve (nginx + gunicorn, 2 workers) + hey -c {concurrency}, {args.rounds} alternated rounds, "
+                  f"{args.requests} requests per page:")
+            print("  " + ratio_line("space", figures, "bare", goal=1.0))
+            print("  " + ratio_line("post", figures, "bare"))
+    print(load_line("end"))
 
 
 if __name__ == "__main__":

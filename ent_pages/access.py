@@ -19,7 +19,9 @@ Rules (see docs/access.md):
 
 - Pupils (the pupils app's accounts, see the "pupils" section below) see their current class's
   blog and galleries (and its partners' blogs when their teacher opens them), never another class,
-  never a members-only section, never comments, notes, the family home or consent pages.
+  never a members-only section of their school unless its directors marked it for pupils
+  (ent_pages.sections), never comments, notes, the family home or consent pages; they write only to
+  their class's teachers, when those turn pupil messages on.
 
 No Wagtail PageViewRestriction is created: the decision is made from enrolments and assignments,
 so it costs a handful of indexed queries per request whatever the number of classes.
@@ -326,7 +328,9 @@ class AccessPolicy:
             if section_path == scope.pupil_class_path:
                 return self._pupil_may_open(scope, page.specific_class)
             return section_path in scope.partner_class_paths and self._visible_to_partners(page.specific_class)
-        return school_path in scope.member_school_paths
+        if school_path in scope.member_school_paths:
+            return True
+        return self._pupil_may_open_section(scope, school_path, section_path, page)
 
     def can_edit(self, user, page) -> bool:
         """Editing is Wagtail's page permissions, kept in sync with roles by ent_pages.roles."""
@@ -367,6 +371,8 @@ class AccessPolicy:
             # to families, which search would match and quote (index_clauses says the same to Elasticsearch).
             pupil_types = self._partner_searchable_content_types() if for_search else self._pupil_content_types()
             allowed |= Q(_preau_section=scope.pupil_class_path) & Q(content_type__in=pupil_types)
+        if scope.pupil_class_path:
+            allowed |= self._pupil_sections_q(scope.pupil_class_path[:SCHOOL_PREFIX])
         return queryset.filter(allowed)
 
     def public(self, queryset):
@@ -742,16 +748,20 @@ class AccessPolicy:
         """What a search document must store about `page` for `index_clauses` to filter it.
 
         ``visibility`` is public, class (a class section) or school (a members-only section);
-        ``partners`` says whether partner classes may read it (class_blog's partner rule).
+        ``partners`` says whether partner classes may read it (class_blog's partner rule); ``pupils``
+        whether the school's pupils may (a members-only section its directors marked ``for_pupils``).
+        Changing the mark re-indexes the section's subtree (search.signals).
         """
         school_path, section_path, under_school, is_class = self._section(page)
         if not under_school:
-            return {"visibility": self.PUBLIC, "school_path": "", "section_path": "", "partners": False}
+            return {"visibility": self.PUBLIC, "school_path": "", "section_path": "", "partners": False,
+                    "pupils": False}
         return {
             "visibility": self.CLASS if is_class else self.SCHOOL,
             "school_path": school_path,
             "section_path": section_path,
             "partners": is_class and self._searchable_by_partners(page.specific_class),
+            "pupils": not is_class and self._section_for_pupils(section_path, page),
         }
 
     def index_clauses(self, user) -> list[dict] | None:
@@ -774,6 +784,9 @@ class AccessPolicy:
         if scope.pupil_class_path and PUPIL_SEES_BLOG in scope.pupil_sees:
             # Documents store no page type: pupils get their class's blog (what partners read), not its galleries.
             clauses.append({"visibility": [self.CLASS], "section_path": [scope.pupil_class_path], "partners": [True]})
+        if scope.pupil_class_path:
+            clauses.append({"visibility": [self.SCHOOL], "school_path": [scope.pupil_class_path[:SCHOOL_PREFIX]],
+                            "pupils": [True]})
         return clauses
 
     # ------------------------------------- admin listings that name pages (issue 11, hardening B)
@@ -1423,6 +1436,43 @@ class AccessPolicy:
 
     def _pupil_content_types(self):
         return [ct.pk for ct in ContentType.objects.get_for_models(*self._pupil_page_models()).values()]
+
+    # Members-only sections marked for pupils (ent_pages.sections): a school's directors may open its
+    # CLAE space or a piece of school news to the school's pupils; never another school's pupils.
+
+    def _pupil_section_models(self):
+        """Page models that can be sections marked ``for_pupils`` (the CLAE space, school news)."""
+        models = getattr(self, "_pupil_section_models_memo", None)
+        if models is None:
+            from wagtail.models import get_page_models
+
+            models = [m for m in get_page_models() if any(f.name == "for_pupils" for f in m._meta.get_fields())]
+            self._pupil_section_models_memo = models
+        return models
+
+    def _section_for_pupils(self, section_path, page=None) -> bool:
+        """Whether the section at `section_path` is marked for pupils (no query when `page` is that section)."""
+        if page is not None and page.path == section_path and hasattr(page, "for_pupils"):
+            return bool(page.for_pupils)
+        return any(model.objects.filter(path=section_path, for_pupils=True).exists()
+                   for model in self._pupil_section_models())
+
+    def _pupil_may_open_section(self, scope, school_path, section_path, page) -> bool:
+        if not scope.pupil_class_path or scope.pupil_class_path[:SCHOOL_PREFIX] != school_path:
+            return False
+        return self._section_for_pupils(section_path, page)
+
+    def _pupil_sections_q(self, school_path):
+        """Q (on a queryset aliased by `viewable`) for the sections of `school_path` marked for pupils."""
+        marked = Q(pk__in=[])
+        for model in self._pupil_section_models():
+            marked |= Q(_preau_section__in=Subquery(
+                model.objects.filter(depth=SCHOOL_DEPTH + 1, path__startswith=school_path, for_pupils=True).values("path")))
+        return Q(_preau_school=school_path) & marked
+
+    def can_mark_for_pupils(self, user, school) -> bool:
+        """Open a members-only section of a school to its pupils: the school's directors."""
+        return self.can_manage_school(user, school)
 
     def can_view_comments(self, user, post) -> bool:
         """Comments under a post are written by and for families and staff: never shown to pupils."""

@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
-from ent_pages.access import PUPIL_SEES_MESSAGES, PUPIL_SEES_WORKBOOKS, policy
+from ent_pages.access import PUPIL_SEES_MESSAGES, policy
 from ent_pages.models import ClassPage, Guardianship, SchoolPage
 from ent_pages.school_year import current_school_year
 
 from . import credentials, pictures, throttle
 from .models import ClassPupilSettings, DisableRequest, PupilAccount
 from .session import is_pupil_session, log_pupil_in, tablet_class_id
-
-HOMEWORK_DAYS = 7
-POSTS_IN_SPACE = 12
+from .space import class_fragment
 
 
 # --------------------------------------------------------------------------------- logging in
@@ -154,7 +150,12 @@ def finish(request):
 
 # ----------------------------------------------------------------------------------- the space
 def space(request):
-    """My class's posts and galleries, my homework, my workbooks, resources for children."""
+    """My class's posts and galleries, my homework, my workbooks, resources for children.
+
+    What is the same for the whole class is built once per class and cached until something it shows
+    changes (pupils.space); the scope (who this pupil is, their class, what its teachers show) is read
+    on every request, so a revoked account or a switched-off class is out at the next request.
+    """
     if not is_pupil_session(request):
         return redirect("pupils:start")
     user = request.user
@@ -162,37 +163,19 @@ def space(request):
     if not scope.pupil_class_path:  # accounts turned off for the class, or the pupil left
         logout(request)
         return redirect("pupils:start")
-    from class_blog.models import ClassPostPage, HomeworkEntry, Subject
-    from periscolaire.models import GalleryPage
-    from resources.models import ResourcePage, WorkbookPage, WorkbookProgress
-    from resources.models.pages import CuratedPage
+    from resources.models import WorkbookProgress
 
-    class_page = ClassPage.objects.get(pk=scope.pupil_class_id)
-    posts = list(policy.viewable(user, Page.objects.live().type(ClassPostPage, GalleryPage))
-                 .select_related("content_type").order_by("-first_published_at", "-pk")[:POSTS_IN_SPACE])
-    gallery_ct = next((p.content_type_id for p in posts if p.content_type.model == "gallerypage"), None)
-    for post in posts:
-        post.is_gallery = post.content_type_id == gallery_ct
-    today = timezone.localdate()
-    homework = list(HomeworkEntry.objects.filter(class_page__in=policy.pupil_homework_class_ids(user),
-                                                 due_on__gte=today, due_on__lte=today + timedelta(days=HOMEWORK_DAYS))
-                    .order_by("due_on", "subject", "pk"))
-    subjects = dict(Subject.choices)
-    for entry in homework:
-        entry.subject_label = subjects.get(entry.subject, entry.subject)
-    workbooks = []
-    if policy.pupil_may_see(user, PUPIL_SEES_WORKBOOKS):
-        workbooks = [wb for wb in WorkbookPage.objects.live().filter(CuratedPage.current_q()).order_by("title")
-                     if "pupils" in wb.audience and (not wb.levels or set(wb.levels) & set(class_page.levels))]
-        progress = {p.workbook_id: p for p in WorkbookProgress.objects.filter(pupil__login_account__user=user,
-                                                                                  workbook__in=workbooks)}
+    fragment = class_fragment(request, user, scope)
+    workbooks = [{"pk": pk, "title": title, "url": url} for pk, title, url in fragment["workbooks"]]
+    if workbooks:
+        progress = {p.workbook_id: p for p in WorkbookProgress.objects.filter(
+            pupil__login_account__user=user, workbook__in=[wb["pk"] for wb in workbooks])}
         for workbook in workbooks:
-            workbook.my_progress = progress.get(workbook.pk)
-    resources = list(ResourcePage.objects.live().filter(CuratedPage.current_q()).filter(
-        audience__icontains='"pupils"').order_by("title")[:10])
+            workbook["my_progress"] = progress.get(workbook["pk"])
     return _pupil_page(request, "pupils/space.html", {
-        "class_page": class_page, "posts": posts, "homework": homework, "workbooks": workbooks,
-        "resources": resources, "pupil_user": user, "messages_open": policy.pupil_may_see(user, PUPIL_SEES_MESSAGES),
+        "class_title": fragment["class_title"], "news": mark_safe(fragment["news"]),  # noqa: S308 - our own render
+        "resources": mark_safe(fragment["resources"]), "workbooks": workbooks, "pupil_user": user,  # noqa: S308
+        "messages_open": PUPIL_SEES_MESSAGES in scope.pupil_sees,
     })
 
 

@@ -98,6 +98,7 @@ class PageDocument(Document):
     school_path = Keyword()
     section_path = Keyword()
     partners = Boolean()
+    pupils = Boolean()  # a members-only section marked for pupils (added with issue 15: rebuild the index)
 
     class Index:
         name = DEFAULT_INDEX

@@ -81,6 +81,10 @@ def _safely(page_id, page=None, deleted=False):
 def page_published_handler(sender, instance, **kwargs):
     if _enabled():
         _safely(instance.pk, instance)
+        if hasattr(instance, "for_pupils"):
+            # A section whose pupil mark may have changed: its subtree's documents carry the mark.
+            for page in Page.objects.descendant_of(instance).live().specific():
+                _safely(page.pk, page)
 
 
 @receiver(page_unpublished)

@@ -9,25 +9,30 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from ent_pages.blocks import BaseStreamBlock
+from ent_pages.sections import ForPupilsPageForm, for_pupils_field
 from search.indexing import FrenchSearchable, french_search_fields
 
 
 class SchoolNewsPage(FrenchSearchable, Page):
     """A piece of school life for the school's families and staff (a members-only section of the school).
 
-    Lives directly under its SchoolPage; edited by the school's directors.
+    Lives directly under its SchoolPage; edited by the school's directors, who may open it to the
+    school's pupils (``for_pupils``, ent_pages.sections).
     """
 
     date = models.DateField(_("date"), default=timezone.localdate)
     body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("body"))
     #: When families hear of it (feed, digests): first publication, held to the end of quiet hours.
     announced_at = models.DateTimeField(_("announced at"), null=True, blank=True, editable=False, db_index=True)
+    for_pupils = for_pupils_field()
 
-    content_panels = Page.content_panels + [FieldPanel("date"), FieldPanel("body")]
+    content_panels = Page.content_panels + [FieldPanel("date"), FieldPanel("body"), FieldPanel("for_pupils")]
     search_fields = Page.search_fields + [index.SearchField("body"), *french_search_fields()]
 
     parent_page_types = ["ent_pages.SchoolPage"]
     subpage_types = []
+
+    base_form_class = ForPupilsPageForm
 
     #: Shown in the family home feed and digests (class_blog.feed).
     in_family_feed = True

@@ -10,6 +10,7 @@ from wagtail.search import index
 from ent_pages.blocks import BaseStreamBlock
 from ent_pages.models import Role
 from ent_pages.promotion import FrenchSlugMixin
+from ent_pages.sections import ForPupilsPageForm, for_pupils_field
 
 from ..blocks import NewsBlock, TeamBlock
 
@@ -22,7 +23,8 @@ class ModeratedBy(models.TextChoices):
 class ClaePage(FrenchSlugMixin, Page):
     """The CLAE space of one school: presentation, team, opening hours, news and photo galleries.
 
-    A section of the school that is not a class: its families and staff see it (ent_pages.access).
+    A section of the school that is not a class: its families and staff see it (ent_pages.access), and
+    its pupils when the school's directors mark it ``for_pupils`` (ent_pages.sections).
     Edited by the school's CLAE director and animators (the school's CLAE group); what they
     publish goes through the "Gallery moderation" workflow, approved by the CLAE director or the
     school director (``moderated_by``).
@@ -36,6 +38,7 @@ class ClaePage(FrenchSlugMixin, Page):
         _("galleries approved by"), max_length=16, choices=ModeratedBy.choices, default=ModeratedBy.CLAE_DIRECTOR,
         help_text=_("Who approves what the animators submit. Without a CLAE director, the school director does."),
     )
+    for_pupils = for_pupils_field()
 
     content_panels = Page.content_panels + [
         FieldPanel("presentation"),
@@ -45,6 +48,7 @@ class ClaePage(FrenchSlugMixin, Page):
     ]
     settings_panels = Page.settings_panels + [
         MultiFieldPanel([FieldPanel("moderated_by")], heading=_("Moderation")),
+        FieldPanel("for_pupils"),
     ]
 
     search_fields = Page.search_fields + [index.SearchField("opening_hours")]
@@ -52,6 +56,8 @@ class ClaePage(FrenchSlugMixin, Page):
     parent_page_types = ["ent_pages.SchoolPage"]
     subpage_types = ["periscolaire.GalleryPage"]
     max_count_per_parent = 1
+
+    base_form_class = ForPupilsPageForm
 
     class Meta:
         verbose_name = _("CLAE space")
