@@ -90,3 +90,35 @@ def test_nginx_serves_static_files_and_proxies_the_rest_to_gunicorn(stack):
     # reached gunicorn, which a 502 Bad Gateway would deny).
     status, _headers, _data = fetch(stack, "/connexion/")
     assert status not in (502, 503, 504)
+
+
+@pytest.mark.django_db
+def test_nginx_serves_a_message_attachment_to_the_participants_browser_only(stack, class_page):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from conversations.models import Attachment
+    from tests.conversations.helpers import thread_between
+    from tests.factories import make_teacher
+
+    teacher = make_teacher(class_page)
+    parent, _pupil = make_parent(class_page)
+    outsider, _other_pupil = make_parent(class_page)
+    thread = thread_between(teacher, parent, subject="Sortie",
+                            attachment=SimpleUploadedFile("sortie.jpg", photo_bytes(), content_type="image/jpeg"))
+    image = Attachment.objects.get().image
+    family = browser(parent)
+    (link,) = links_on(family, reverse("conversations:thread", args=[thread.pk]))
+    assert link.startswith(f"/fichiers/originaux/{image.pk}/")
+
+    status, headers, data = fetch(stack, link, media_key(family))
+    assert status == 200 and data[:2] == b"\xff\xd8" and "no-store" in headers["Cache-Control"]
+    # Another family's browser (its own media key), no cookie, or no signature: refused by nginx.
+    other = browser(outsider)
+    assert other.get(reverse("conversations:thread", args=[thread.pk])).status_code == 404
+    for case, (status, _headers, _data) in {
+        "another family's browser": fetch(stack, link, links.new_media_key()),
+        "no cookie": fetch(stack, link),
+        "unsigned": fetch(stack, path_of(link), media_key(family)),
+    }.items():
+        assert status == 403, case
