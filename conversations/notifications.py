@@ -19,7 +19,7 @@ from django_tasks import task, task_backends
 from class_blog.quiet_hours import delivery_time, rules_for_school
 from ent_pages.access import policy
 
-from .models import Message, Participant
+from .models import Message, Participant, Thread
 
 
 def notification_due(school_id, visible_at, now):
@@ -46,22 +46,27 @@ def schedule_notifications(threads, visible_at, sender, now, *, recipients=None,
             schedule_notifications([t for t in threads if t.school_id == school_id], visible_at, sender, now)
         return
     due = created_owing or notification_due(schools.pop(), visible_at, now)
+    quiet = {sender.pk}  # those never owed a notification here
+    if any(thread.kind == Thread.Kind.PUPIL for thread in threads):
+        # Pupil accounts never get email notifications: they read their messages in their space.
+        quiet.update(Participant.objects.filter(thread__in=thread_ids, user__pupil_account__isnull=False)
+                     .values_list("user_id", flat=True))
     if created_owing:
         forget_unread(recipients)
         enqueue_delivery(thread_ids, due, now)
         return
     if recipients is None:
         rows = list(Participant.objects.filter(thread__in=thread_ids).values_list("user_id", "notify_due_at"))
-        recipients = [uid for uid, _owed in rows if uid != sender.pk]
-        newly_owed = any(owed is None for uid, owed in rows if uid != sender.pk)
+        recipients = [uid for uid, _owed in rows if uid != sender.pk]  # their unread counts change
+        newly_owed = any(owed is None for uid, owed in rows if uid not in quiet)
     else:
         newly_owed = bool(recipients)
-    owed = Case(When(~Q(user=sender.pk) & Q(notify_due_at__isnull=True), then=Value(due)), default=F("notify_due_at"))
+    owed = Case(When(~Q(user__in=quiet) & Q(notify_due_at__isnull=True), then=Value(due)), default=F("notify_due_at"))
     if sender_read:
         Participant.objects.filter(thread__in=thread_ids).update(
             notify_due_at=owed, last_read_at=Case(When(user=sender.pk, then=Value(now)), default=F("last_read_at")))
     elif newly_owed:
-        Participant.objects.filter(thread__in=thread_ids, notify_due_at__isnull=True).exclude(user=sender.pk).update(
+        Participant.objects.filter(thread__in=thread_ids, notify_due_at__isnull=True).exclude(user__in=quiet).update(
             notify_due_at=due)
     forget_unread(recipients)
     if newly_owed:

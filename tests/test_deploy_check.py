@@ -63,7 +63,8 @@ def test_production_uses_redis_cached_sessions_and_persistent_connections():
         "settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE, "
         "settings.DATABASES['default']['CONN_MAX_AGE'], settings.DATABASES['default']['CONN_HEALTH_CHECKS']"
     )
-    assert values == "django.core.cache.backends.redis.RedisCache django.contrib.sessions.backends.cached_db 60 True"
+    # One Redis client per worker (preau.cache): Django's RedisCache, without a new client object per call.
+    assert values == "preau.cache.PersistentRedisCache django.contrib.sessions.backends.cached_db 60 True"
 
 
 def test_hsts_preload_and_subdomains_are_settings():
