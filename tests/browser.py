@@ -45,11 +45,10 @@ def screenshot(page, name):
 
 
 class SharedChromium:
-    """One headless Chromium for consecutive browser tests, started on first use and closed after the last.
+    """Headless Chromium through Playwright's sync API, started on first use, closed by `close()`.
 
-    While it runs, Playwright's sync API keeps an event loop running in this thread: Django's async-safety
-    check must be lifted for the database calls of the tests (and asgiref's async_to_sync would refuse to run),
-    so it is closed as soon as the next test does not need it (see tests/look/conftest.py).
+    While it runs, Playwright keeps an event loop running in this thread: Django's async-safety check is
+    lifted for the tests' database calls until it is closed.
     """
 
     def __init__(self):

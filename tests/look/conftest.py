@@ -1,4 +1,9 @@
-"""One Chromium for the consecutive browser tests of this folder (tests.browser.SharedChromium)."""
+"""The Chromium of this folder's browser tests (tests.browser.SharedChromium), one per test.
+
+A Chromium kept open from one test to the next would leave Playwright's event loop running in this
+thread while the next test's database is set up, and Django would then not restore the serialized
+data (the page tree root is missing): so it is closed at the end of each test, before the database is.
+"""
 
 import pytest
 
@@ -9,13 +14,7 @@ _chromium = SharedChromium()
 
 @pytest.fixture
 def browser(live_server):
-    return _chromium.get()
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    yield
-    shares_it = (nextitem is not None and nextitem.path.parent == item.path.parent
-                 and "browser" in getattr(nextitem, "fixturenames", ()))
-    if not shares_it:
+    try:
+        yield _chromium.get()
+    finally:
         _chromium.close()
