@@ -208,4 +208,7 @@ def test_elasticsearch_clauses_of_a_pupil_name_only_their_class(client, class_pa
     paths = {path for clause in clauses for path in clause.get("section_path", [])}
     assert paths == {class_page.path}
     assert all(clause.get("partners") == [True] for clause in clauses if "section_path" in clause)
-    assert not any("school_path" in clause for clause in clauses)
+    # Of the school, only the sections its directors marked for pupils (documents flagged "pupils").
+    school_clauses = [clause for clause in clauses if "school_path" in clause]
+    assert all(clause.get("pupils") == [True] and clause["school_path"] == [class_page.get_parent().path]
+               for clause in school_clauses)
