@@ -163,7 +163,9 @@ def broadcast_through_stack(stack, big, teacher, repeat):
              "-T", "application/x-www-form-urlencoded", "-H", f"Cookie: {cookie}", "-H", f"Referer: {stack.url('/')}",
              "-d", f"csrfmiddlewaretoken={token}&subject=Info+{n}&text=Sortie+jeudi+%3A+pr%C3%A9voir+un+pique-nique.",
              url], check=True, capture_output=True, text=True).stdout
-        row = next(csv.DictReader(out.splitlines()))
+        row = next(csv.DictReader(out.splitlines()), None)
+        if row is None:  # hey prints no row for a request that failed (timeout, reset)
+            raise RuntimeError(f"broadcast gave no answer: {out.strip()[-300:]}")
         if row["status-code"] != "302":
             raise RuntimeError(f"broadcast answered {row['status-code']}")
         if n >= 2:  # the first two warm both workers
