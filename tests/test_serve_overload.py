@@ -74,7 +74,7 @@ def held(stack, *headers_list):
             sock.close()
 
 
-def eventually(check, seconds=3.0):
+def eventually(check, seconds=10.0):
     deadline = time.monotonic() + seconds
     while True:
         answer = check()
