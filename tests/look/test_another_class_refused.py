@@ -40,6 +40,9 @@ def test_parent_of_another_class_is_refused_its_page_gallery_and_photos_in_a_bro
     browser, live_server, class_page, other_class, class_with_photos
 ):
     base = live_server.url
+    # Every row this test needs exists before the browser's first request: a write from this thread while
+    # the live server answers would find SQLite's shared in-memory tables locked.
+    outsider, _their_child = make_parent(other_class)
     post, gallery, child = class_with_photos["post"], class_with_photos["gallery"], class_with_photos["child"]
 
     # A member of the class sees the pages and the photos: the links below are real ones.
@@ -55,7 +58,6 @@ def test_parent_of_another_class_is_refused_its_page_gallery_and_photos_in_a_bro
         assert page.goto(base + link).status == 200, link
     member.close()
 
-    outsider, _their_child = make_parent(other_class)
     context = browser.new_context()
     log_in(context, base, outsider)
     page = context.new_page()
