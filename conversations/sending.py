@@ -140,8 +140,9 @@ def start_thread(sender, contact, *, subject, text, scheduled_for=None, attachme
     subject = (subject or "").strip()[:200]
     if not subject:
         raise SendRefused(_("Give the conversation a subject."))
-    is_pupil = contact.kind == Thread.Kind.PUPIL
-    is_family = "pupil_id" in contact.sender_grounds and not is_pupil
+    # A pupil writes on the grounds of being that pupil; a teacher writing to a pupil, on the class taught.
+    is_pupil = contact.kind == Thread.Kind.PUPIL and "pupil_id" in contact.sender_grounds
+    is_family = "pupil_id" in contact.sender_grounds and contact.kind != Thread.Kind.PUPIL
     if is_family or is_pupil:
         scheduled_for = None  # scheduled sending is for staff
     _check_may_send(sender)

@@ -155,7 +155,8 @@ def _managed_class(request, class_id):
 
 @login_required
 def class_families(request, class_id):
-    """The pupils of a class, each with "Écrire" to their family (staff of the class only)."""
+    """The pupils of a class, each with "Écrire" to their family (staff of the class only), and to the
+    pupil themself when the class's pupil messages are on."""
     class_page = _managed_class(request, class_id)
     pupils = (
         Enrolment.objects.filter(class_page=class_page, school_year=current_school_year())
@@ -165,7 +166,10 @@ def class_families(request, class_id):
         Guardianship.objects.filter(pupil__enrolments__class_page=class_page, guardian__user__is_active=True)
         .values_list("pupil_id", flat=True)
     )
-    rows = [{"pupil": e.pupil, "key": f"f{e.pupil_id}", "reachable": e.pupil_id in with_account} for e in pupils]
+    # A pupil with an account is offered "Écrire à l'élève" only when the policy lets this teacher write to them.
+    pupil_keys = {c.key for c in policy.conversation_contacts(request.user) if c.kind == Thread.Kind.PUPIL}
+    rows = [{"pupil": e.pupil, "key": f"f{e.pupil_id}", "reachable": e.pupil_id in with_account,
+             "pupil_key": f"e{e.pupil_id}" if f"e{e.pupil_id}" in pupil_keys else ""} for e in pupils]
     return _private(render(request, "conversations/class_families.html", {"class_page": class_page, "rows": rows}))
 
 

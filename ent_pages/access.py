@@ -1179,7 +1179,8 @@ class AccessPolicy:
         if memo is None and self.scope(user).pupil:
             memo = user._preau_contacts = self._pupil_contacts(user)
         if memo is None:
-            memo = self._family_contacts(user) + self._staff_family_contacts(user) + self._colleague_contacts(user)
+            memo = (self._family_contacts(user) + self._staff_family_contacts(user) + self._colleague_contacts(user)
+                    + self._teacher_pupil_contacts(user))
             user._preau_contacts = memo
         return memo
 
@@ -1358,6 +1359,39 @@ class AccessPolicy:
             for assignment in TeachingAssignment.objects.filter(class_page_id=class_id, user__is_active=True)
             .select_related("user").order_by("user__last_name", "user__first_name")
         ]
+
+    def _teacher_pupil_contacts(self, user):
+        """A teacher → one pupil of a class they teach, while that class's pupil messages are on and the
+        pupil's account is active: the same thread as one the pupil starts (never a pupil's family, never
+        several pupils at once). One query, none for someone who teaches no class."""
+        from django.apps import apps
+        from django.utils.translation import gettext as _
+
+        from .models import Enrolment
+
+        scope = self.scope(user)
+        if scope.pupil or not scope.taught_class_ids:
+            return []
+        settings_model = apps.get_model("pupils", "ClassPupilSettings")
+        open_classes = settings_model.objects.filter(
+            class_page_id__in=sorted(scope.taught_class_ids), accounts_enabled=True, messages_enabled=True
+        ).values("class_page_id")
+        contacts = []
+        for enrolment in (
+            Enrolment.objects.filter(class_page_id__in=open_classes, school_year=current_school_year(),
+                                     pupil__login_account__is_active=True, pupil__login_account__user__is_active=True)
+            .select_related("pupil__login_account", "class_page").order_by("class_page__title", "pupil__first_name",
+                                                                           "pupil__last_name")
+        ):
+            pupil, class_page = enrolment.pupil, enrolment.class_page
+            contacts.append(ConversationContact(
+                key=f"e{pupil.pk}", kind="pupil",
+                label=_("%(child)s, pupil of %(class)s") % {"child": pupil.first_name, "class": class_page.title},
+                sender_grounds={"class_page_id": class_page.pk},
+                recipients=((pupil.login_account.user_id, {"pupil_id": pupil.pk, "class_page_id": class_page.pk}, False),),
+                school_id=None, pupil_id=pupil.pk, class_page_id=class_page.pk,
+            ))
+        return contacts
 
     def pupil_messages_open(self, class_page_id) -> bool:
         """Whether a class's teachers let its pupils write to them (off by default). One query."""

@@ -153,3 +153,43 @@ def test_pupil_who_changed_class_no_longer_opens_the_old_thread(open_class, othe
     Enrolment.objects.filter(pupil=emma.account.pupil).update(class_page=other_class)
     policy.bump_access_version()  # bulk updates send no signal; the admin and imports bump it
     assert pupil_client.get(f"/eleve/messages/{thread.pk}/").status_code == 404
+
+
+def _staff(user):
+    staff = Client()
+    staff.force_login(user)
+    return staff
+
+
+def test_teacher_starts_a_thread_with_one_pupil_who_reads_and_answers_it(open_class, teacher, pupil_client, emma):
+    staff = _staff(teacher)
+    families = staff.get(f"/messages/classe/{open_class.pk}/familles/").content.decode()
+    assert f"?a=e{emma.account.pupil_id}" in families
+    response = staff.post("/messages/nouveau/", {"recipient": f"e{emma.account.pupil_id}", "subject": "Ton exposé",
+                                                 "text": "Bravo pour ton exposé, Emma !"})
+    thread = Thread.objects.get()
+    assert response.status_code == 302 and thread.kind == Thread.Kind.PUPIL and thread.pupil_id == emma.account.pupil_id
+    assert "Bravo pour ton exposé" in pupil_client.get(f"/eleve/messages/{thread.pk}/").content.decode()
+    assert pupil_client.post(f"/eleve/messages/{thread.pk}/", {"text": "Merci maîtresse"}).status_code == 302
+    assert "Merci maîtresse" in staff.get(f"/messages/{thread.pk}/").content.decode()
+    # A pupil is never owed an email, whoever starts the thread.
+    assert Participant.objects.get(thread=thread, user=emma.account.user).notify_due_at is None
+    assert all(emma.account.user.email not in message.to for message in mail.outbox)
+
+
+def test_teacher_cannot_write_to_a_pupil_while_messages_are_off_nor_to_another_class_pupil(
+        class_page, other_class, teacher, emma):
+    staff = _staff(teacher)
+    key = f"e{emma.account.pupil_id}"
+    assert f"?a={key}" not in staff.get(f"/messages/classe/{class_page.pk}/familles/").content.decode()
+    assert staff.post("/messages/nouveau/", {"recipient": key, "subject": "Coucou", "text": "Bonjour"}).status_code == 400
+    other_pupil = make_pupil(other_class, first_name="Léo", last_name="Martin", sequence=("voiture", "maison", "etoile"))
+    set_messages(other_class, make_teacher(other_class))
+    set_messages(class_page, teacher)
+    response = staff.post("/messages/nouveau/", {"recipient": f"e{other_pupil.account.pupil_id}", "subject": "Coucou",
+                                                 "text": "Bonjour Léo"})
+    assert response.status_code == 400
+    assert not Thread.objects.exists()
+    # A family member gets no pupil among their contacts.
+    parent, _child = make_parent(class_page)
+    assert all(c.kind != Thread.Kind.PUPIL for c in policy.conversation_contacts(parent))
