@@ -50,13 +50,17 @@ def production_env(redis_url: str | None = None, settings: str = "preau.settings
 
 
 def django_setup(migrate: bool = True) -> None:
-    """django.setup() under the environment above, migrating the database when asked."""
+    """django.setup() under the environment above, migrating the database when asked.
+
+    Static files are collected first: production settings name them from the manifest, so a page rendered
+    in-process (query counts, warm-up) needs it before the stack (which collects them too) starts.
+    """
     import django
+    from django.core.management import call_command
 
     django.setup()
+    call_command("collectstatic", "--noinput", verbosity=0)
     if migrate:
-        from django.core.management import call_command
-
         call_command("migrate", verbosity=0)
 
 
@@ -99,10 +103,40 @@ class Stack:
         try:
             wait_for_port(self.app_port, process=self.process)
             wait_for_port(self.port, process=self.process)
+            self.wait_until_workers_answer()
         except BaseException:
             self.stop()
             raise
         return self
+
+    def wait_until_workers_answer(self, timeout: float = 180.0) -> None:
+        """Return once every gunicorn worker has answered a page: a listening port is not a loaded app.
+
+        Each worker imports Django and Wagtail after the port opens (several seconds on a busy machine);
+        a load client started before would time out on its first requests and count a cold start as the
+        page's cost. Rounds of as many simultaneous requests as workers, until one round answers fast.
+        """
+        import concurrent.futures
+        import urllib.error
+        import urllib.request
+
+        def fetch(_n):
+            start = time.monotonic()
+            try:
+                with urllib.request.urlopen(self.url("/"), timeout=timeout) as response:  # noqa: S310 - loopback
+                    status = response.status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            return status, time.monotonic() - start
+
+        deadline = time.monotonic() + timeout
+        with concurrent.futures.ThreadPoolExecutor(self.workers * 2) as pool:
+            while time.monotonic() < deadline:
+                answers = list(pool.map(fetch, range(self.workers * 2)))
+                if all(status < 500 and seconds < 1.0 for status, seconds in answers):
+                    return
+                time.sleep(0.2)
+        raise RuntimeError("the stack's workers did not answer in time")
 
     def __exit__(self, *exc) -> None:
         self.stop()

@@ -11,6 +11,10 @@
    process per user (its own session cookie), at a rate adding up to `--per-minute` messages per
    minute for `--seconds`, `--rounds` times. Prints the requests sent, errors, the rate reached and
    p50/p95/p99 latency. Goal: 1,000 per minute with p95 ≤ 300 ms.
+   Each `hey` sends at a fixed interval (`-q`): started together, the 40 parents would all press "Envoyer"
+   in the same millisecond every 2.4 s, a burst no real class makes. `--phase random` (the default)
+   starts each parent at a random moment of the first interval (seeded), as independent people do;
+   `--phase same` keeps the synchronised bursts as a stress case.
 
 Uses the database of DATABASE_URL (a throw-away PostgreSQL database: it is migrated and filled),
 else a temporary SQLite file (then the throughput part measures SQLite's single writer), and the
@@ -22,6 +26,7 @@ Redis of REDIS_URL (default redis://127.0.0.1:6379/2).
 import argparse
 import csv
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -190,7 +195,7 @@ def prepare_throughput(class_page, users):
     return targets
 
 
-def throughput(stack, targets, per_minute, seconds, workdir, round_no):
+def throughput(stack, targets, per_minute, seconds, workdir, round_no, phase="random"):
     from django.middleware.csrf import _get_new_csrf_string
 
     from conversations.models import Message
@@ -200,8 +205,11 @@ def throughput(stack, targets, per_minute, seconds, workdir, round_no):
     per_user = per_minute * seconds / 60 / users
     rate = per_minute / 60 / users
     procs = []
+    interval = 1 / rate
+    offsets = sorted(random.Random(round_no).uniform(0, interval) for _ in targets) if phase == "random" else [0.0] * users
     started = time.time()
     for n, (thread_id, cookie) in enumerate(targets):
+        time.sleep(max(0.0, started + offsets[n] - time.time()))
         token = _get_new_csrf_string()
         body = workdir / f"body{n}.txt"
         body.write_text(f"csrfmiddlewaretoken={token}&text=Merci+pour+votre+message+{n}")
@@ -224,7 +232,7 @@ def throughput(stack, targets, per_minute, seconds, workdir, round_no):
                 codes[row["status-code"]] = codes.get(row["status-code"], 0) + 1
     stored = Message.objects.count() - before
     print(f"Throughput round {round_no}, nginx + gunicorn 2 workers + task worker, production settings, "
-          f"{users} parents × {int(per_user)} replies (hey):")
+          f"{users} parents × {int(per_user)} replies (hey, phase {phase}):")
     print(f"  {sum(codes.values())} requests in {elapsed:.1f} s; sent {len(latencies) / elapsed * 60:.0f}/min; "
           f"status codes {codes}; messages stored {stored}; {load_line('the end of the round')}")
     print(f"  latency p50 {percentile(latencies, .5) * 1000:.0f} ms, p95 {percentile(latencies, .95) * 1000:.0f} ms, "
@@ -240,6 +248,8 @@ def main():
     parser.add_argument("--per-minute", type=int, default=1000)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--rounds", type=int, default=1, help="throughput rounds against the same stack")
+    parser.add_argument("--phase", choices=("random", "same"), default="random",
+                        help="parents start at random moments of the first interval, or all together (bursts)")
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--skip-inbox", action="store_true")
     args = parser.parse_args()
@@ -257,7 +267,7 @@ def main():
     with Stack(workers=2, var=workdir / "stack", extra_args=args.stack_args) as stack:
         broadcast_through_stack(stack, big, broadcaster, args.repeat)
         for round_no in range(1, args.rounds + 1 if targets else 1):
-            throughput(stack, targets, args.per_minute, args.seconds, workdir, round_no)
+            throughput(stack, targets, args.per_minute, args.seconds, workdir, round_no, args.phase)
     print(load_line("the end"))
 
 
