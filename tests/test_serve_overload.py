@@ -55,17 +55,37 @@ def waiting_page(answer):
     return status == 503 and WAITING_TITLE in body and headers["Retry-After"] == str(RETRY_AFTER) and seconds < 1
 
 
+def _answered(sock, wait=0.3):
+    """Whether nginx already answered a held request (it found no free slot: the previous request's was
+    not yet released, which happens on a loaded machine): such a request holds nothing."""
+    sock.settimeout(wait)
+    try:
+        return bool(sock.recv(1, socket.MSG_PEEK))
+    except TimeoutError:
+        return False
+    except OSError:
+        return True
+
+
 @contextmanager
 def held(stack, *headers_list):
-    """One request in flight per headers dict, until the block ends (the body never arrives)."""
+    """One request in flight per headers dict, until the block ends (the body never arrives).
+
+    A request nginx answered at once (503: a slot not yet released) is sent again until it is held."""
     sockets = []
     try:
         for headers in headers_list:
-            sock = socket.create_connection(("127.0.0.1", stack["port"]), timeout=3)
-            sockets.append(sock)
             lines = ["POST /inscriptions/ HTTP/1.1", "Host: 127.0.0.1", "Content-Type: text/plain",
                      "Content-Length: 100000", *(f"{name}: {value}" for name, value in headers.items())]
-            sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+            deadline = time.monotonic() + 10
+            while True:
+                sock = socket.create_connection(("127.0.0.1", stack["port"]), timeout=3)
+                sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+                if not _answered(sock) or time.monotonic() > deadline:
+                    break
+                sock.close()
+                time.sleep(0.1)
+            sockets.append(sock)
         yield
     finally:
         for sock in sockets:  # a FIN nginx sees at once: the request ends and its slot is freed
