@@ -60,7 +60,8 @@ def item_for(pending, class_titles, now) -> Item | None:
             text = _("New photo gallery in %(name)s") % {"name": name}
         else:
             text = _("New post in %(name)s") % {"name": name}
-        return Item(PushKind.POST, text, page.get_url() or reverse("ent_pages:my_space"), f"page-{page.pk}")
+        # Through Préau's own redirect: a page's address is its slug, which an editor's title may fill with a name.
+        return Item(PushKind.POST, text, reverse("push:open_page", args=[page.pk]), f"page-{page.pk}")
     if pending.kind == PushKind.MESSAGE and pending.thread_id:
         return Item(PushKind.MESSAGE, _("New message on Préau"), reverse("conversations:thread", args=[pending.thread_id]),
                     f"thread-{pending.thread_id}")

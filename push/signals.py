@@ -59,7 +59,11 @@ def homework_written(sender, instance, created, raw=False, **kwargs):
 def class_page_published(sender, instance, **kwargs):
     """First publication only (a corrected post is not news). Class sections only: policy.push_audience
     finds nobody for a CLAE gallery, which the digest announces."""
+    from wagtail.models import PageLogEntry
+
     if instance.first_published_at is None or instance.first_published_at != instance.last_published_at:
+        return
+    if PageLogEntry.objects.filter(page=instance.pk, action="wagtail.publish").exists():  # logged after this signal
         return
     school_id = _school_id(instance.path)
     due = getattr(instance, "announced_at", None) or delivery_time(rules=rules_for_school(school_id))

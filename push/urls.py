@@ -10,4 +10,5 @@ urlpatterns = [
     path("appareils/", views.subscribe, name="subscribe"),
     path("appareils/<int:pk>/", views.update, name="update"),
     path("appareils/<int:pk>/retirer/", views.revoke, name="revoke"),
+    path("page/<int:page_id>/", views.open_page, name="open_page"),
 ]

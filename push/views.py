@@ -105,3 +105,14 @@ def revoke(request, pk):
     _own(request, pk).delete()
     messages.success(request, _("This device will no longer receive notifications."))
     return redirect(PREFERENCES)
+
+
+@login_required
+def open_page(request, page_id):
+    """Where a push about a post or gallery leads: the page, if the access policy lets the user view it."""
+    from wagtail.models import Page
+
+    page = get_object_or_404(Page.objects.live(), pk=page_id)
+    if not policy.can_view(request.user, page):
+        raise Http404
+    return redirect(page.get_url(request=request) or "/")
