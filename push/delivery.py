@@ -38,7 +38,9 @@ GONE = (404, 410)
 def owe(kind, *, due, school_id=None, actor_id=None, now=None, **content) -> PendingPush:
     """Record that a push about `content` (note=, homework=, page= or thread= with user=) is owed at `due`."""
     now = now or timezone.now()
-    pending = PendingPush.objects.create(kind=kind, due_at=max(due, now), school_id=school_id, actor_id=actor_id, **content)
+    pending = PendingPush.objects.create(
+        kind=kind, due_at=max(due, now), school_id=school_id, actor_id=actor_id, **content
+    )
     enqueue(pending.due_at, now)
     return pending
 
@@ -81,8 +83,10 @@ def _claim_due(now):
     quiet hours again (a late worker, a holiday added since)."""
     with transaction.atomic():
         rows = list(
-            PendingPush.objects.select_for_update(skip_locked=True, of=("self",)).filter(due_at__lte=now)
-            .select_related("note__school", "note__class_page", "homework__class_page", "page").order_by("due_at", "pk")
+            PendingPush.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(due_at__lte=now)
+            .select_related("note__school", "note__class_page", "homework__class_page", "page")
+            .order_by("due_at", "pk")
         )
         ready = []
         for row in rows:
@@ -110,7 +114,9 @@ def _class_titles(rows) -> dict:
             paths.add(row.page.path[: 4 * row.page.steplen])
     titles = {}
     if ids or paths:
-        for pk, path, title in ClassPage.objects.filter(Q(pk__in=ids) | Q(path__in=paths)).values_list("pk", "path", "title"):
+        for pk, path, title in ClassPage.objects.filter(Q(pk__in=ids) | Q(path__in=paths)).values_list(
+            "pk", "path", "title"
+        ):
             titles[pk] = titles[path] = title
     return titles
 
@@ -156,9 +162,16 @@ def send(subscriptions, items_by_user, now) -> int:
             if not wanted or not endpoint_allowed(subscription.endpoint):
                 continue
             try:
-                webpush(subscription.as_subscription_info(), payload(wanted), vapid_private_key=signer,
-                        vapid_claims={"sub": claims_subject()}, ttl=PUSH_TTL, timeout=10,
-                        headers={"Urgency": "normal"}, requests_session=session)
+                webpush(
+                    subscription.as_subscription_info(),
+                    payload(wanted),
+                    vapid_private_key=signer,
+                    vapid_claims={"sub": claims_subject()},
+                    ttl=PUSH_TTL,
+                    timeout=10,
+                    headers={"Urgency": "normal"},
+                    requests_session=session,
+                )
             except WebPushException as error:
                 status = getattr(error.response, "status_code", None)
                 if status in GONE:
@@ -167,7 +180,9 @@ def send(subscriptions, items_by_user, now) -> int:
                     logger.warning("Push to subscription %s refused: %s", subscription.pk, status)
                 continue
             except requests.RequestException as error:
-                logger.warning("Push service unreachable for subscription %s: %s", subscription.pk, type(error).__name__)
+                logger.warning(
+                    "Push service unreachable for subscription %s: %s", subscription.pk, type(error).__name__
+                )
                 continue
             sent.append(subscription.pk)
     PushSubscription.objects.filter(pk__in=gone).delete()

@@ -64,19 +64,32 @@ class PendingPush(models.Model):
 
     kind = models.CharField(max_length=10, choices=PushKind.choices)
     due_at = models.DateTimeField(db_index=True)
-    school = models.ForeignKey("ent_pages.SchoolPage", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey(
+        "ent_pages.SchoolPage", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     note = models.ForeignKey("class_blog.Note", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    homework = models.ForeignKey("class_blog.HomeworkEntry", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    homework = models.ForeignKey(
+        "class_blog.HomeworkEntry", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     page = models.ForeignKey("wagtailcore.Page", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    thread = models.ForeignKey("conversations.Thread", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    thread = models.ForeignKey(
+        "conversations.Thread", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     #: Who caused it (the teacher who wrote the note): never told about their own content.
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("pending push")
         verbose_name_plural = _("pending pushes")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.due_at:%Y-%m-%d %H:%M}"
 
     @property
     def content(self):

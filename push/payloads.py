@@ -63,8 +63,12 @@ def item_for(pending, class_titles, now) -> Item | None:
         # Through Préau's own redirect: a page's address is its slug, which an editor's title may fill with a name.
         return Item(PushKind.POST, text, reverse("push:open_page", args=[page.pk]), f"page-{page.pk}")
     if pending.kind == PushKind.MESSAGE and pending.thread_id:
-        return Item(PushKind.MESSAGE, _("New message on Préau"), reverse("conversations:thread", args=[pending.thread_id]),
-                    f"thread-{pending.thread_id}")
+        return Item(
+            PushKind.MESSAGE,
+            _("New message on Préau"),
+            reverse("conversations:thread", args=[pending.thread_id]),
+            f"thread-{pending.thread_id}",
+        )
     return None
 
 
@@ -76,7 +80,8 @@ def payload(items) -> bytes:
     else:
         lines = [item.text for item in items[:GROUP_LINES]] + (["…"] if len(items) > GROUP_LINES else [])
         data = {
-            "title": ngettext("%(count)d new item on Préau", "%(count)d new items on Préau", len(items)) % {"count": len(items)},
+            "title": ngettext("%(count)d new item on Préau", "%(count)d new items on Préau", len(items))
+            % {"count": len(items)},
             "body": "\n".join(lines),
             "url": reverse("ent_pages:my_space"),
             "tag": "preau-grouped",

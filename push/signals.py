@@ -33,8 +33,13 @@ def _school_id(page_path):
 @receiver(post_save, sender=Note)
 def note_sent(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
-        owe(PushKind.NOTE, due=instance.scheduled_for, school_id=instance.school_id, actor_id=instance.sender_id,
-            note=instance)
+        owe(
+            PushKind.NOTE,
+            due=instance.scheduled_for,
+            school_id=instance.school_id,
+            actor_id=instance.sender_id,
+            note=instance,
+        )
 
 
 @receiver(post_save, sender=HomeworkEntry)
@@ -50,8 +55,14 @@ def homework_written(sender, instance, created, raw=False, **kwargs):
     while rules.is_day_off(next_school_day):
         next_school_day += timedelta(days=1)
     if today <= instance.due_on <= next_school_day:
-        owe(PushKind.HOMEWORK, due=delivery_time(rules=rules, now=now), school_id=school_id,
-            actor_id=instance.created_by_id, homework=instance, now=now)
+        owe(
+            PushKind.HOMEWORK,
+            due=delivery_time(rules=rules, now=now),
+            school_id=school_id,
+            actor_id=instance.created_by_id,
+            homework=instance,
+            now=now,
+        )
 
 
 @receiver(page_published, sender=ClassPostPage)
@@ -77,13 +88,27 @@ def messages_due(sender, owed, now, **kwargs):
 
     from .models import PushSubscription
 
-    wanting = set(PushSubscription.objects.filter(user_id__in=list(owed), message=True).values_list("user_id", flat=True))
+    wanting = set(
+        PushSubscription.objects.filter(user_id__in=list(owed), message=True).values_list("user_id", flat=True)
+    )
     owed = {user_id: threads for user_id, threads in owed.items() if user_id in wanting}
     if not owed:
         return
-    schools = dict(Thread.objects.filter(pk__in={t for threads in owed.values() for t in threads}).values_list("pk", "school_id"))
-    PendingPush.objects.bulk_create([
-        PendingPush(kind=PushKind.MESSAGE, due_at=now, school_id=schools.get(thread_id), thread_id=thread_id, user_id=user_id)
-        for user_id, thread_ids in owed.items() for thread_id in thread_ids if thread_id in schools
-    ])
+    schools = dict(
+        Thread.objects.filter(pk__in={t for threads in owed.values() for t in threads}).values_list("pk", "school_id")
+    )
+    PendingPush.objects.bulk_create(
+        [
+            PendingPush(
+                kind=PushKind.MESSAGE,
+                due_at=now,
+                school_id=schools.get(thread_id),
+                thread_id=thread_id,
+                user_id=user_id,
+            )
+            for user_id, thread_ids in owed.items()
+            for thread_id in thread_ids
+            if thread_id in schools
+        ]
+    )
     enqueue(now, now)

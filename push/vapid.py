@@ -69,7 +69,9 @@ def public_key() -> str:
     signer = vapid()
     if signer is None:
         return ""
-    return b64url(signer.public_key.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint))
+    return b64url(
+        signer.public_key.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    )
 
 
 def claims_subject() -> str:

@@ -33,11 +33,23 @@ def _b64url_bytes(value) -> bytes | None:
 
 
 def device_label(user_agent: str) -> str:
-    """"Firefox sur Android": enough for a family to tell its devices apart, nothing more kept."""
-    browsers = [("Edg", "Edge"), ("SamsungBrowser", "Samsung Internet"), ("Firefox", "Firefox"), ("Chrome", "Chrome"),
-                ("Safari", "Safari")]
-    systems = [("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"),
-               ("Mac OS", "Mac"), ("CrOS", "ChromeOS"), ("Linux", "Linux")]
+    """ "Firefox sur Android": enough for a family to tell its devices apart, nothing more kept."""
+    browsers = [
+        ("Edg", "Edge"),
+        ("SamsungBrowser", "Samsung Internet"),
+        ("Firefox", "Firefox"),
+        ("Chrome", "Chrome"),
+        ("Safari", "Safari"),
+    ]
+    systems = [
+        ("Android", "Android"),
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Windows", "Windows"),
+        ("Mac OS", "Mac"),
+        ("CrOS", "ChromeOS"),
+        ("Linux", "Linux"),
+    ]
     browser = next((name for token, name in browsers if token in user_agent), _("A browser"))
     system = next((name for token, name in systems if token in user_agent), "")
     return (_("%(browser)s on %(system)s") % {"browser": browser, "system": system} if system else browser)[:120]
@@ -59,12 +71,16 @@ def subscribe(request):
         endpoint, keys = subscription["endpoint"], subscription["keys"]
         p256dh, auth = keys["p256dh"], keys["auth"]
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-        return JsonResponse({"error": _("This subscription could not be read. Reload the page and try again.")}, status=400)
+        return JsonResponse(
+            {"error": _("This subscription could not be read. Reload the page and try again.")}, status=400
+        )
     if not isinstance(endpoint, str) or len(endpoint) > 1024 or not endpoint_allowed(endpoint):
         return JsonResponse({"error": _("This browser's notification service is not accepted.")}, status=400)
     point, secret = _b64url_bytes(p256dh), _b64url_bytes(auth)
     if point is None or len(point) != 65 or point[0] != 4 or secret is None or len(secret) != 16:
-        return JsonResponse({"error": _("This subscription could not be read. Reload the page and try again.")}, status=400)
+        return JsonResponse(
+            {"error": _("This subscription could not be read. Reload the page and try again.")}, status=400
+        )
     kinds = data.get("kinds", PushKind.values)
     if not isinstance(kinds, list):
         kinds = PushKind.values
@@ -72,11 +88,17 @@ def subscribe(request):
     PushSubscription.objects.filter(endpoint=endpoint).exclude(user=request.user).delete()
     obj, created = PushSubscription.objects.update_or_create(
         endpoint=endpoint,
-        defaults={"user": request.user, "p256dh": p256dh, "auth": auth,
-                  "device": device_label(request.headers.get("User-Agent", "")), **_chosen_kinds(kinds)},
+        defaults={
+            "user": request.user,
+            "p256dh": p256dh,
+            "auth": auth,
+            "device": device_label(request.headers.get("User-Agent", "")),
+            **_chosen_kinds(kinds),
+        },
     )
-    return JsonResponse({"id": obj.pk, "message": _("This device will receive your notifications.")},
-                        status=201 if created else 200)
+    return JsonResponse(
+        {"id": obj.pk, "message": _("This device will receive your notifications.")}, status=201 if created else 200
+    )
 
 
 def _own(request, pk):

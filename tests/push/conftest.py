@@ -79,7 +79,9 @@ class Device:
 
     @property
     def subscription(self):
-        point = self.key.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+        point = self.key.public_key().public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
         return {"endpoint": self.service.url(self.path), "keys": {"p256dh": b64url(point), "auth": b64url(self.auth)}}
 
     def subscribe(self, client, user, kinds=None):
@@ -87,8 +89,12 @@ class Device:
         data = {"subscription": self.subscription}
         if kinds is not None:
             data["kinds"] = kinds
-        response = client.post(reverse("push:subscribe"), json.dumps(data), content_type="application/json",
-                               HTTP_USER_AGENT="Mozilla/5.0 (Linux; Android 14) Chrome/131.0 Mobile Safari/537.36")
+        response = client.post(
+            reverse("push:subscribe"),
+            json.dumps(data),
+            content_type="application/json",
+            HTTP_USER_AGENT="Mozilla/5.0 (Linux; Android 14) Chrome/131.0 Mobile Safari/537.36",
+        )
         assert response.status_code == 201, response.content
         client.logout()
         return response.json()["id"]

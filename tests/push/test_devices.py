@@ -17,8 +17,9 @@ from tests.factories import ClassPostPageFactory
 PARIS = timezone.get_fixed_timezone(60)
 
 
-def test_a_pupil_is_never_owed_a_push_nor_may_subscribe(client, people, class_page, device,
-                                                       django_capture_on_commit_callbacks):
+def test_a_pupil_is_never_owed_a_push_nor_may_subscribe(
+    client, people, class_page, device, django_capture_on_commit_callbacks
+):
     from tests.pupils.conftest import log_in_with_card, make_pupil
 
     class_page.levels = ["CE1"]
@@ -26,34 +27,52 @@ def test_a_pupil_is_never_owed_a_push_nor_may_subscribe(client, people, class_pa
     card = make_pupil(class_page, first_name="Léo", last_name="Martin")
     tablet, forged = device("tablet"), device("forged")
     log_in_with_card(client, card)
-    response = client.post(reverse("push:subscribe"), json.dumps({"subscription": tablet.subscription}),
-                           content_type="application/json")
+    response = client.post(
+        reverse("push:subscribe"), json.dumps({"subscription": tablet.subscription}), content_type="application/json"
+    )
     assert response.status_code != 201
     assert not PushSubscription.objects.exists()
     info = forged.subscription  # a row written by other means still gets nothing
     PushSubscription.objects.create(user=card.account.user, endpoint=info["endpoint"], **info["keys"])
-    with time_machine.travel(datetime(2026, 12, 1, 10, 0, tzinfo=PARIS), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            post = ClassPostPageFactory(parent=class_page, title="Sortie", live=False, owner=people["teacher"])
-            post.save_revision(user=people["teacher"]).publish()
+    with (
+        time_machine.travel(datetime(2026, 12, 1, 10, 0, tzinfo=PARIS), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        post = ClassPostPageFactory(parent=class_page, title="Sortie", live=False, owner=people["teacher"])
+        post.save_revision(user=people["teacher"]).publish()
     assert forged.pushes() == []
 
 
-@pytest.mark.parametrize("endpoint", [
-    "http://10.0.0.1/push/x", "https://intranet.mairie.example/push", "file:///etc/passwd", "javascript:alert(1)",
-])
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "http://10.0.0.1/push/x",
+        "https://intranet.mairie.example/push",
+        "file:///etc/passwd",
+        "javascript:alert(1)",
+    ],
+)
 def test_a_subscription_to_an_address_that_is_no_push_service_is_refused(client, people, device, endpoint):
     subscription = device("phone").subscription | {"endpoint": endpoint}
     client.force_login(people["parent"])
-    response = client.post(reverse("push:subscribe"), json.dumps({"subscription": subscription}),
-                           content_type="application/json")
+    response = client.post(
+        reverse("push:subscribe"), json.dumps({"subscription": subscription}), content_type="application/json"
+    )
     assert response.status_code == 400
     assert response.json()["error"] == "Le service de notification de ce navigateur n’est pas accepté."
     assert not PushSubscription.objects.exists()
 
 
-@pytest.mark.parametrize("body", [b"not json", b"{}", b'{"subscription": {"endpoint": 3}}', b"\xff\xfe",
-                                  b'{"subscription": {"endpoint": "x", "keys": {"p256dh": "abc", "auth": "abc"}}}'])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b"{}",
+        b'{"subscription": {"endpoint": 3}}',
+        b"\xff\xfe",
+        b'{"subscription": {"endpoint": "x", "keys": {"p256dh": "abc", "auth": "abc"}}}',
+    ],
+)
 def test_an_unreadable_subscription_gets_a_french_error_not_a_500(client, people, push_service, body):
     client.force_login(people["parent"])
     response = client.post(reverse("push:subscribe"), body, content_type="application/json")
@@ -65,15 +84,19 @@ def test_bad_keys_are_refused(client, people, device):
     subscription = device("phone").subscription
     subscription["keys"]["p256dh"] = subscription["keys"]["auth"]  # 16 bytes, not a P-256 point
     client.force_login(people["parent"])
-    response = client.post(reverse("push:subscribe"), json.dumps({"subscription": subscription}),
-                           content_type="application/json")
+    response = client.post(
+        reverse("push:subscribe"), json.dumps({"subscription": subscription}), content_type="application/json"
+    )
     assert response.status_code == 400
     assert response.json()["error"] == "Cet abonnement est illisible. Rechargez la page et réessayez."
 
 
-def test_a_visitor_cannot_subscribe(client, device):
-    response = client.post(reverse("push:subscribe"), json.dumps({"subscription": device("x").subscription}),
-                           content_type="application/json")
+def test_a_visitor_cannot_subscribe(client, db, device):
+    response = client.post(
+        reverse("push:subscribe"),
+        json.dumps({"subscription": device("x").subscription}),
+        content_type="application/json",
+    )
     assert response.status_code == 302 and "/connexion/" in response["Location"]
     assert not PushSubscription.objects.exists()
 
@@ -82,14 +105,14 @@ def test_a_device_subscribed_again_by_another_account_changes_hands(client, peop
     phone = device("shared")
     phone.subscribe(client, people["parent"])
     client.force_login(people["cm2_parent"])
-    response = client.post(reverse("push:subscribe"), json.dumps({"subscription": phone.subscription}),
-                           content_type="application/json")
+    response = client.post(
+        reverse("push:subscribe"), json.dumps({"subscription": phone.subscription}), content_type="application/json"
+    )
     assert response.status_code == 201
     assert list(PushSubscription.objects.values_list("user", flat=True)) == [people["cm2_parent"].pk]
 
 
-def test_the_notification_page_lists_devices_and_offers_this_one(client, people, device,
-                                                                 django_assert_max_num_queries):
+def test_the_notification_page_lists_devices_and_offers_this_one(client, people, device, django_assert_max_num_queries):
     phone = device("phone")
     pk = phone.subscribe(client, people["parent"], kinds=["note", "message"])
     client.force_login(people["parent"])

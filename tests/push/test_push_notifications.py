@@ -37,8 +37,9 @@ def at_10h():
         yield
 
 
-def test_a_note_push_names_the_class_never_the_child_nor_the_note(client, people, class_page, device, at_10h,
-                                                                   django_capture_on_commit_callbacks):
+def test_a_note_push_names_the_class_never_the_child_nor_the_note(
+    client, people, class_page, device, at_10h, django_capture_on_commit_callbacks
+):
     phone = device("parent-phone")
     phone.subscribe(client, people["parent"])
     with django_capture_on_commit_callbacks(execute=True):
@@ -59,15 +60,20 @@ def test_a_note_push_names_the_class_never_the_child_nor_the_note(client, people
     assert PushSubscription.objects.get(user=people["parent"]).last_sent_at is not None
 
 
-def test_a_post_and_homework_for_tomorrow_reach_the_class_families(client, people, class_page, device, at_10h,
-                                                                  django_capture_on_commit_callbacks):
+def test_a_post_and_homework_for_tomorrow_reach_the_class_families(
+    client, people, class_page, device, at_10h, django_capture_on_commit_callbacks
+):
     phone = device("parent-phone")
     phone.subscribe(client, people["parent"])
     with django_capture_on_commit_callbacks(execute=True):
         post = publish_post(class_page, people["teacher"], "Bravo Emma pour ton exposé")
     with django_capture_on_commit_callbacks(execute=True):
-        HomeworkEntryFactory(class_page=class_page, due_on=date(2026, 12, 2), created_by=people["teacher"],
-                             text="Apprendre la poésie d'Emma")
+        HomeworkEntryFactory(
+            class_page=class_page,
+            due_on=date(2026, 12, 2),
+            created_by=people["teacher"],
+            text="Apprendre la poésie d'Emma",
+        )
     with django_capture_on_commit_callbacks(execute=True):
         HomeworkEntryFactory(class_page=class_page, due_on=date(2026, 12, 10), text="Dans une semaine: no push")
     pushes = phone.pushes()
@@ -85,8 +91,9 @@ def test_a_post_and_homework_for_tomorrow_reach_the_class_families(client, peopl
     assert len(phone.pushes()) == 2
 
 
-def test_a_parent_of_another_class_gets_nothing(client, people, class_page, device, at_10h,
-                                               django_capture_on_commit_callbacks):
+def test_a_parent_of_another_class_gets_nothing(
+    client, people, class_page, device, at_10h, django_capture_on_commit_callbacks
+):
     theirs, ours = device("cm2-phone"), device("ce1-phone")
     theirs.subscribe(client, people["cm2_parent"])
     ours.subscribe(client, people["parent"])
@@ -97,11 +104,15 @@ def test_a_parent_of_another_class_gets_nothing(client, people, class_page, devi
     assert theirs.pushes() == []
     [push] = ours.pushes()  # due together: one grouped push
     assert push["body"].split("\n") == [
-        "Nouveau mot de la classe CE1 B", "Nouvelle publication en CE1 B", "Devoirs pour demain en CE1 B"]
+        "Nouveau mot de la classe CE1 B",
+        "Nouvelle publication en CE1 B",
+        "Devoirs pour demain en CE1 B",
+    ]
 
 
-def test_quiet_hours_hold_pushes_and_deliver_them_grouped_after(client, people, class_page, device,
-                                                                django_capture_on_commit_callbacks):
+def test_quiet_hours_hold_pushes_and_deliver_them_grouped_after(
+    client, people, class_page, device, django_capture_on_commit_callbacks
+):
     phone = device("parent-phone")
     with time_machine.travel(TUESDAY_21H, tick=False):
         phone.subscribe(client, people["parent"])
@@ -113,7 +124,8 @@ def test_quiet_hours_hold_pushes_and_deliver_them_grouped_after(client, people, 
     assert phone.pushes() == []
     assert PendingPush.objects.count() == 3
     assert {timezone.localtime(p.due_at, PARIS) for p in PendingPush.objects.all()} == {
-        datetime(2026, 12, 2, 7, 0, tzinfo=PARIS)}
+        datetime(2026, 12, 2, 7, 0, tzinfo=PARIS)
+    }
     with time_machine.travel(datetime(2026, 12, 2, 6, 59, tzinfo=PARIS), tick=False):
         call_command("send_push_notifications", verbosity=0)
     assert phone.pushes() == []
@@ -122,13 +134,17 @@ def test_quiet_hours_hold_pushes_and_deliver_them_grouped_after(client, people, 
     [push] = phone.pushes()
     assert push["title"] == "3 nouveautés sur Préau"
     assert push["body"].split("\n") == [
-        "Nouveau mot de la classe CE1 B", "Nouvelle publication en CE1 B", "Devoirs pour aujourd’hui en CE1 B"]
+        "Nouveau mot de la classe CE1 B",
+        "Nouvelle publication en CE1 B",
+        "Devoirs pour aujourd’hui en CE1 B",
+    ]
     assert push["url"] == reverse("ent_pages:my_space")
     assert not PendingPush.objects.exists()
 
 
-def test_a_push_service_answering_gone_removes_the_subscription(client, people, class_page, device, at_10h,
-                                                                 django_capture_on_commit_callbacks, push_service):
+def test_a_push_service_answering_gone_removes_the_subscription(
+    client, people, class_page, device, at_10h, django_capture_on_commit_callbacks, push_service
+):
     dropped, kept = device("dropped"), device("kept")
     dropped.subscribe(client, people["parent"])
     kept.subscribe(client, people["parent"])
@@ -143,8 +159,9 @@ def test_a_push_service_answering_gone_removes_the_subscription(client, people, 
     assert not PushSubscription.objects.exists()
 
 
-def test_a_push_service_error_keeps_the_subscription(client, people, class_page, device, at_10h,
-                                                     django_capture_on_commit_callbacks, push_service):
+def test_a_push_service_error_keeps_the_subscription(
+    client, people, class_page, device, at_10h, django_capture_on_commit_callbacks, push_service
+):
     phone = device("busy")
     phone.subscribe(client, people["parent"])
     push_service.statuses[phone.path] = 503
@@ -153,8 +170,9 @@ def test_a_push_service_error_keeps_the_subscription(client, people, class_page,
     assert PushSubscription.objects.filter(user=people["parent"]).exists()
 
 
-def test_a_revoked_subscription_gets_nothing(client, people, class_page, device, at_10h,
-                                             django_capture_on_commit_callbacks):
+def test_a_revoked_subscription_gets_nothing(
+    client, people, class_page, device, at_10h, django_capture_on_commit_callbacks
+):
     phone = device("revoked")
     pk = phone.subscribe(client, people["parent"])
     client.force_login(people["cm2_parent"])  # someone else cannot revoke it
@@ -167,8 +185,9 @@ def test_a_revoked_subscription_gets_nothing(client, people, class_page, device,
     assert phone.pushes() == []
 
 
-def test_each_device_tells_only_what_it_was_asked_to(client, people, class_page, device, at_10h,
-                                                     django_capture_on_commit_callbacks):
+def test_each_device_tells_only_what_it_was_asked_to(
+    client, people, class_page, device, at_10h, django_capture_on_commit_callbacks
+):
     notes_only, posts_only = device("notes-only"), device("posts-only")
     notes_only.subscribe(client, people["parent"], kinds=["note"])
     pk = posts_only.subscribe(client, people["parent"], kinds=["note"])
@@ -188,7 +207,9 @@ def test_a_message_push_says_neither_who_nor_what(client, people, device, at_10h
     phone = device("parent-phone")
     phone.subscribe(client, people["parent"])
     with django_capture_on_commit_callbacks(execute=True):
-        thread = thread_between(people["teacher"], people["parent"], subject="Emma à la cantine", text="Le texte secret")
+        thread = thread_between(
+            people["teacher"], people["parent"], subject="Emma à la cantine", text="Le texte secret"
+        )
     [push] = phone.pushes()
     assert push["title"] == "Nouveau message sur Préau"
     assert push["url"] == reverse("conversations:thread", args=[thread.pk])

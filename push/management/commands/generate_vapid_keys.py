@@ -13,6 +13,7 @@ class Command(BaseCommand):
 
         private = new_private_key()
         public = _vapid_for(private).public_key.public_bytes(
-            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
         self.stdout.write(f"PREAU_VAPID_PRIVATE_KEY={private}")
         self.stdout.write(f"# public key (derived, sent to browsers): {b64url(public)}")
