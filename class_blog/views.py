@@ -451,13 +451,19 @@ def _log_partnership(user, partnership):
 # ------------------------------------------------------------------------- preferences, quiet hours
 @login_required
 def notification_preferences(request):
+    """The email digest, and what other apps add through the ``notification_preferences_sections`` hook
+    (fn(request, context) updates the context and returns a template name, e.g. push's devices)."""
+    from wagtail import hooks
+
     preference, _created = DigestPreference.objects.get_or_create(user=request.user)
     form = DigestPreferenceForm(request.POST or None, instance=preference)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your preferences are saved."))
         return redirect("class_blog:notification_preferences")
-    return render(request, "class_blog/notification_preferences.html", {"form": form})
+    context = {"form": form}
+    context["sections"] = [name for fn in hooks.get_hooks("notification_preferences_sections") if (name := fn(request, context))]
+    return render(request, "class_blog/notification_preferences.html", context)
 
 
 @login_required

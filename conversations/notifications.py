@@ -11,6 +11,7 @@ every few minutes) catches up with anything a stopped worker missed.
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, F, Q, Value, When
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +21,11 @@ from class_blog.quiet_hours import delivery_time, rules_for_school
 from ent_pages.access import policy
 
 from .models import Message, Participant, Thread
+
+#: Sent when notifications of new messages are due, with ``owed`` = {user id: [thread id]}: the
+#: participants found owed one (grounds held, message unread, not their own). Other channels (push/)
+#: reach the same people without deciding again.
+notifications_due = Signal()
 
 
 def notification_due(school_id, visible_at, now):
@@ -119,6 +125,7 @@ def due_notification_emails(now=None, thread_ids=None):
         last[message.thread_id] = message
     base_url = settings.WAGTAILADMIN_BASE_URL
     emails = []
+    owed = {}
     by_user = {}
     for participation in due:
         by_user.setdefault(participation.user_id, []).append(participation)
@@ -133,6 +140,7 @@ def due_notification_emails(now=None, thread_ids=None):
                 continue
             if participation.last_read_at and participation.last_read_at >= message.visible_at:
                 continue
+            owed.setdefault(user.pk, []).append(participation.thread_id)
             name = message.sender.get_full_name() or message.sender.username if message.sender else _("Préau")
             lines.append((name, base_url + reverse("conversations:thread", args=[participation.thread_id])))
         if lines and user.email and user.is_active:
@@ -144,6 +152,8 @@ def due_notification_emails(now=None, thread_ids=None):
             )
             emails.append([user.email, subject, body])
     Participant.objects.filter(pk__in=[p.pk for p in due]).update(notify_due_at=None)
+    if owed:
+        notifications_due.send(sender=Participant, owed=owed, now=now)
     return emails
 
 

@@ -1540,6 +1540,75 @@ class AccessPolicy:
         """Turn pupil accounts on or off, print cards, unlock: whoever manages the class."""
         return self.can_manage_class(user, class_page)
 
+    # ========================================================== push notifications (issue 16, push/)
+    # A push is a channel like email: only those the policy lets see the content are owed a push about
+    # it, decided when it is delivered (a revocation in between holds), and pupils never are:
+    # - a note: its recipients who still receive it (the rule of `received_notes`), once delivered;
+    # - a class's homework, posts and galleries: the class's own people (its families this school year,
+    #   its teachers) who may view it; never partner classes, nor a whole school's directors;
+    # - a message: the participants conversations found owed a notification, while their grounds hold.
+    # The push itself names a class or a school, never a child, never what was written (push/payloads.py).
+
+    def may_receive_push(self, user) -> bool:
+        """Whether `user` may subscribe a device to pushes: active accounts, never pupils' (shared tablets)."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return False
+        return not self.scope(user).pupil
+
+    def push_audience(self, content, *, among=None, owed_user_ids=()) -> list:
+        """The users owed a push about `content` (a Note, a HomeworkEntry, a page of a class, or a
+        conversations Thread with `owed_user_ids`), among the User queryset `among` (the subscribed ones).
+
+        Candidates come from one SQL query; their scopes are computed in one batch; each is then checked
+        with the rule that opens the content to them (no query per user, but for threads).
+        """
+        from django.apps import apps
+        from django.utils import timezone
+
+        from .models import ClassPage, Enrolment, Guardianship, TeachingAssignment, User
+
+        candidates = (User.objects.all() if among is None else among).filter(is_active=True)
+        note_model = apps.get_model("class_blog", "Note")
+        if isinstance(content, apps.get_model("conversations", "Thread")):
+            people = list(candidates.filter(pk__in=list(owed_user_ids)))
+            return [u for u in people if self.may_receive_push(u) and self.thread_participation(u, content) is not None]
+        if isinstance(content, note_model):
+            if content.scheduled_for > timezone.now():
+                return []
+            recipient_model = note_model._meta.get_field("recipients").related_model
+            held = recipient_model.objects.filter(note=content, guardian__guardianships__pupil=F("pupil"))
+            people = list(candidates.filter(pk__in=held.values("guardian__user")))
+            self.prime_scopes(people)
+            return [u for u in people if self.may_receive_push(u) and self._receives_note(u, content)]
+        page = None if isinstance(content, apps.get_model("class_blog", "HomeworkEntry")) else content
+        if page is None:
+            class_page = content.class_page
+        else:
+            _school_path, section_path, under_school, is_class = self._section(page)
+            class_page = ClassPage.objects.filter(path=section_path).first() if is_class else None
+            if not page.live:
+                return []
+        if class_page is None:
+            return []
+        enrolled = Enrolment.objects.filter(self.family_enrolments(), class_page=class_page)
+        family = Guardianship.objects.filter(pupil__enrolments__in=enrolled).values("guardian__user")
+        taught = TeachingAssignment.objects.filter(class_page=class_page).values("user")
+        people = list(candidates.filter(Q(pk__in=family) | Q(pk__in=taught)))
+        self.prime_scopes(people)
+        return [
+            u for u in people
+            if self.may_receive_push(u) and class_page.path in self.scope(u).class_paths
+            and (page is None or self.can_view(u, page))
+        ]
+
+    def _receives_note(self, user, note) -> bool:
+        """The audience part of `received_notes`, read from the scope: the note's class is theirs, or
+        its school for a school-wide note."""
+        if note.class_page_id:
+            return self.can_view_class_private(user, note.class_page)
+        scope = self.scope(user)
+        return note.school.path in (scope.member_school_paths | scope.director_school_paths)
+
     # ----------------------------------------------------------------------------------- helpers
     @staticmethod
     def _visible_to_partners(model) -> bool:

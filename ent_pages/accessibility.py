@@ -37,6 +37,7 @@ AUDITED_PAGES = {
         ("gallery", _("After-school centre photo gallery")),
         ("note", _("Note to acknowledge")),
         ("homework", _("Homework")),
+        ("notifications", _("Notification settings and devices")),
     ],
     _("Pupil pages"): [
         ("pupil_start", _("Pupil login: choosing the school")),

@@ -72,7 +72,7 @@ SENT_BY_NGINX = {"ent_pages/templates/ent_pages/waiting.html"}
 
 
 def project_templates():
-    folders = [ROOT / "site"] + [ROOT / app for app in ("ent_pages", "class_blog", "periscolaire", "resources", "search")]
+    folders = [ROOT / "site"] + [ROOT / app for app in ("ent_pages", "class_blog", "periscolaire", "resources", "search", "push")]
     return [path for folder in folders for path in folder.rglob("templates/**/*.html")]
 
 

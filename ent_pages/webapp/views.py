@@ -63,6 +63,7 @@ def _worker_source() -> str:
     context = {
         "shell": json.dumps(shell), "offline_url": json.dumps(offline_url), "key_header": json.dumps(OFFLINE_KEY_HEADER),
         "ignores": json.dumps(WORKER_IGNORES), "max_pages": WORKER_MAX_PAGES, "version": "",
+        "icon": json.dumps(static("img/icon-192.png")), "home_url": json.dumps(reverse("ent_pages:my_space")),
     }
     context["version"] = hashlib.sha256(render_to_string("ent_pages/webapp/service_worker.js", context).encode()).hexdigest()[:12]
     return render_to_string("ent_pages/webapp/service_worker.js", context)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("messages/", include("conversations.urls")),
     path("eleve/", include("pupils.urls")),
     path("agenda/", include("school_calendar.urls")),
+    path("notifications/", include("push.urls")),
 ]
 
 if settings.DEBUG:

@@ -61,6 +61,7 @@ def audited_city(city, school, class_page):
         "family": {
             "my_space": reverse("ent_pages:my_space"), "class": class_page.url, "post": post.url, "gallery": gallery.url,
             "note": reverse("class_blog:note_detail", args=[note.pk]), "homework": reverse("class_blog:homework_todo"),
+            "notifications": reverse("class_blog:notification_preferences"),
         },
         "staff": {
             "staff_my_space": reverse("ent_pages:my_space"), "note_create": reverse("class_blog:note_create"),

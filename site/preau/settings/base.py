@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "conversations",
     "pupils",
     "school_calendar",
+    "push",
     # Background tasks (notifications, digests) stored in the database and run by `db_worker`.
     "django_tasks_db",
     "wagtail.contrib.forms",
@@ -343,3 +344,16 @@ PREAU_PUPIL_IDLE_SECONDS = 20 * 60
 PREAU_PUPIL_LOCK_AFTER = 5
 PREAU_CLASS_LOCK_AFTER = 15
 PREAU_CLASS_LOCK_WINDOW = 15 * 60
+
+# Web Push notifications (push app, docs/push.md). Production sets PREAU_VAPID_PRIVATE_KEY (from
+# `manage.py generate_vapid_keys`); development and tests keep a key of their own under var/.
+PREAU_VAPID_PRIVATE_KEY = os.environ.get("PREAU_VAPID_PRIVATE_KEY", "")
+PREAU_VAPID_KEY_FILE = VAR_DIR / "vapid-private-key.txt"
+PREAU_VAPID_SUBJECT = os.environ.get("PREAU_VAPID_SUBJECT", "")
+#: The push services Préau posts to (a leading dot: any sub-domain), over HTTPS only: the browsers' own.
+PREAU_PUSH_SERVICE_HOSTS = [
+    host.strip() for host in os.environ.get(
+        "PREAU_PUSH_SERVICE_HOSTS", "fcm.googleapis.com,.push.services.mozilla.com,.push.apple.com,.notify.windows.com"
+    ).split(",") if host.strip()
+]
+PREAU_PUSH_ALLOW_HTTP = False

@@ -22,6 +22,8 @@ const KEY_HEADER = {{ key_header }};
 const IGNORED = {{ ignores }};
 const MAX_PAGES = {{ max_pages }};
 const KEY_PATTERN = /^[0-9a-f]{32}$/;
+const ICON = {{ icon }};
+const HOME_URL = {{ home_url }};
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
@@ -96,6 +98,39 @@ async function shellFile(event) {
   }
   return fresh;
 }
+
+/* Push notifications (push app, docs/push.md): the payload says a class and a kind of news, never a
+ * child's name nor what was written, and a link inside Préau, opened on click. */
+function insideUrl(value) {
+  try {
+    const url = new URL(value || HOME_URL, self.location.origin);
+    return url.origin === self.location.origin ? url.href : new URL(HOME_URL, self.location.origin).href;
+  } catch (error) {
+    return new URL(HOME_URL, self.location.origin).href;
+  }
+}
+
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (error) {
+    data = {};
+  }
+  event.waitUntil(self.registration.showNotification(data.title || "Préau", {
+    body: data.body || "", tag: data.tag || "preau", lang: data.lang || "fr", icon: ICON, badge: ICON,
+    data: { url: insideUrl(data.url) },
+  }));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = insideUrl(event.notification.data && event.notification.data.url);
+  event.waitUntil(self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+    const open = windows.find((client) => client.url === url && "focus" in client);
+    return open ? open.focus() : self.clients.openWindow(url);
+  }));
+});
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
