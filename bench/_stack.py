@@ -44,6 +44,8 @@ def production_env(redis_url: str | None = None, settings: str = "preau.settings
         "DJANGO_SETTINGS_MODULE": settings,
     })
     os.environ.setdefault("REDIS_URL", redis_url or "redis://127.0.0.1:6379/2")
+    # This run's keys only: two benches on one machine (other databases, same user ids) share the Redis.
+    os.environ.setdefault("CACHE_KEY_PREFIX", f"bench{os.getpid()}")
     for path in (str(ROOT), str(ROOT / "site")):
         if path not in sys.path:
             sys.path.insert(0, path)

@@ -34,7 +34,9 @@ X_FRAME_OPTIONS = "DENY"  # Wagtail marks its own preview views SAMEORIGIN
 # per-process cache would let a revoked user in on the workers that did not see the change.
 if not os.environ.get("REDIS_URL"):
     raise ImproperlyConfigured("REDIS_URL must be set in production (a cache shared by all workers).")
-CACHES = {"default": {"BACKEND": "preau.cache.PersistentRedisCache", "LOCATION": os.environ["REDIS_URL"]}}
+CACHES = {"default": {"BACKEND": "preau.cache.PersistentRedisCache", "LOCATION": os.environ["REDIS_URL"],
+                      # Several Préau sites (or a site and its staging copy) may share one Redis.
+                      "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "")}}
 # Sessions are read from the cache on every request and written through to the database, so that a
 # Redis restart or eviction logs nobody out (cached_db rather than the cache-only engine).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
