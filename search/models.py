@@ -60,9 +60,8 @@ class PageEntry(models.Model):
     title_folded = models.TextField()
     tags = ArrayField(models.TextField())
     vector = SearchVectorField()
-    audience = ArrayField(models.TextField(), default=list)
-    levels = ArrayField(models.TextField(), default=list)
-    themes = ArrayField(models.TextField(), default=list)
+    #: "audience:families", "level:CP", "theme:<slug>": counted in one pass, filtered by containment.
+    facets = ArrayField(models.TextField(), default=list)
     valid_from = models.DateField(null=True)
     valid_until = models.DateField(null=True)
 

@@ -36,11 +36,11 @@ TYPO_THRESHOLD = 0.45
 TYPO_LIMIT = 20
 CHUNK = 500
 
-_COLUMNS = "page_id, content_type_id, title, title_folded, tags, vector, audience, levels, themes, valid_from, valid_until"
+_COLUMNS = "page_id, content_type_id, title, title_folded, tags, vector, facets, valid_from, valid_until"
 _UPSERT = (
     f"INSERT INTO {TABLE} ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, "  # noqa: S608 - constant names
     f"setweight(to_tsvector('{CONFIG}', %s), 'A') || setweight(to_tsvector('{CONFIG}', %s), 'B')"
-    f" || to_tsvector('{CONFIG}', %s), %s, %s, %s, %s, %s) "
+    f" || to_tsvector('{CONFIG}', %s), %s, %s, %s) "
     "ON CONFLICT (page_id) DO UPDATE SET " + ", ".join(
         f"{column} = EXCLUDED.{column}" for column in _COLUMNS.split(", ")[1:])
 )
@@ -54,15 +54,19 @@ def enabled() -> bool:
 def _row(page) -> tuple:
     """The values of a page's entry (specific page, classification prefetched when curated)."""
     summary = getattr(page, "summary", "") or page.search_description or ""
-    audience = levels = themes = ()
+    facets = []
     valid_from = valid_until = None
     if isinstance(page, CuratedPage):
-        audience, levels = list(page.audience or []), list(page.levels or [])
-        themes = [theme.slug for theme in page.themes.all()]
+        facets += [facet_value("audience", value) for value in page.audience or []]
+        facets += [facet_value("level", value) for value in page.levels or []]
+        facets += [facet_value("theme", theme.slug) for theme in page.themes.all()]
         valid_from, valid_until = page.valid_from, page.valid_until
     return (page.pk, page.content_type_id, page.title, fold(page.title), policy.index_tags(page),
-            page.title, summary, searchable_text(page), list(audience), list(levels), list(themes),
-            valid_from, valid_until)
+            page.title, summary, searchable_text(page), facets, valid_from, valid_until)
+
+
+def facet_value(name: str, value: str) -> str:
+    return f"{name}:{value}"
 
 
 def index_pages(pages) -> int:
@@ -135,44 +139,43 @@ def _filters(user, params: SearchParams, today: date) -> tuple[list[str], dict] 
         except ContentType.DoesNotExist:
             return None
         where.append("e.content_type_id = %(type)s")
-    for name, column in (("audience", "audience"), ("level", "levels"), ("theme", "themes")):
-        if getattr(params, name):
-            where.append(f"e.{column} @> ARRAY[%({name})s]::text[]")
-            values[name] = getattr(params, name)
+    wanted = [facet_value(name, getattr(params, name)) for name in ("audience", "level", "theme") if getattr(params, name)]
+    if wanted:
+        where.append("e.facets @> %(facets)s::text[]")
+        values["facets"] = wanted
     return where, values
 
 
 def _matches(match: str, score: str, where: list[str], values: dict, limit: int, offset: int):
     """Top ids and grouped counts of the entries matching `match`, in one statement.
 
-    Returns (hits as (page id, content type id) best first, {facet: {value: count}}, total).
+    Returns (hits as (page id, content type id) best first, {facet: {value: count}}, total). Facet values
+    are counted in one pass over the matches (one array per entry, ``name:value``).
     """
     sql = f"""
         WITH matched AS MATERIALIZED (
-            SELECT e.page_id, e.content_type_id, e.audience, e.levels, e.themes, {score} AS score
+            SELECT e.page_id, e.content_type_id, e.facets, {score} AS score
             FROM {TABLE} AS e WHERE {match} AND {' AND '.join(where)}
         )
-        (SELECT 'hit', page_id::text, content_type_id, score FROM matched
-         ORDER BY score DESC, page_id DESC LIMIT %(limit)s OFFSET %(offset)s)
+        (SELECT 'hit', page_id::text, content_type_id, score FROM (
+            SELECT page_id, content_type_id, score FROM matched
+            ORDER BY score DESC, page_id DESC LIMIT %(limit)s OFFSET %(offset)s) AS top)
         UNION ALL (SELECT 'type', content_type_id::text, count(*), NULL FROM matched GROUP BY content_type_id)
-        UNION ALL (SELECT 'audience', v, count(*), NULL FROM matched, unnest(audience) AS v GROUP BY v)
-        UNION ALL (SELECT 'level', v, count(*), NULL FROM matched, unnest(levels) AS v GROUP BY v)
-        UNION ALL (SELECT 'theme', v, count(*), NULL FROM matched, unnest(themes) AS v GROUP BY v)
+        UNION ALL (SELECT 'facet', v, count(*), NULL FROM (SELECT unnest(facets) AS v FROM matched) AS f GROUP BY v)
     """  # noqa: S608 - fixed SQL; every value is a parameter
     with connection.cursor() as cursor:
         cursor.execute(sql, {**values, "limit": limit, "offset": offset})
         rows = cursor.fetchall()
     hits, counts = [], {"type": {}, "audience": {}, "level": {}, "theme": {}}
-    type_keys = {}
     for kind, value, number, score in rows:
         if kind == "hit":
             hits.append((score, int(value), number))
         elif kind == "type":
             content_type = ContentType.objects.get_for_id(int(value))
-            type_keys[int(value)] = key = f"{content_type.app_label}.{content_type.model}"
-            counts["type"][key] = number
+            counts["type"][f"{content_type.app_label}.{content_type.model}"] = number
         else:
-            counts[kind][value] = number
+            name, _colon, facet = value.partition(":")
+            counts[name][facet] = number
     hits.sort(key=lambda hit: (-hit[0], -hit[1]))
     return [(pk, content_type_id) for _score, pk, content_type_id in hits], counts, sum(counts["type"].values())
 
