@@ -41,8 +41,8 @@ _UPSERT = (
     f"INSERT INTO {TABLE} ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, "  # noqa: S608 - constant names
     f"setweight(to_tsvector('{CONFIG}', %s), 'A') || setweight(to_tsvector('{CONFIG}', %s), 'B')"
     f" || to_tsvector('{CONFIG}', %s), %s, %s, %s) "
-    "ON CONFLICT (page_id) DO UPDATE SET " + ", ".join(
-        f"{column} = EXCLUDED.{column}" for column in _COLUMNS.split(", ")[1:])
+    "ON CONFLICT (page_id) DO UPDATE SET "
+    + ", ".join(f"{column} = EXCLUDED.{column}" for column in _COLUMNS.split(", ")[1:])
 )
 
 
@@ -61,8 +61,19 @@ def _row(page) -> tuple:
         facets += [facet_value("level", value) for value in page.levels or []]
         facets += [facet_value("theme", theme.slug) for theme in page.themes.all()]
         valid_from, valid_until = page.valid_from, page.valid_until
-    return (page.pk, page.content_type_id, page.title, fold(page.title), policy.index_tags(page),
-            page.title, summary, searchable_text(page), facets, valid_from, valid_until)
+    return (
+        page.pk,
+        page.content_type_id,
+        page.title,
+        fold(page.title),
+        policy.index_tags(page),
+        page.title,
+        summary,
+        searchable_text(page),
+        facets,
+        valid_from,
+        valid_until,
+    )
 
 
 def facet_value(name: str, value: str) -> str:
@@ -103,7 +114,7 @@ def index_subtree(page) -> int:
     ids = list(subtree.live().values_list("pk", flat=True))
     done = 0
     for start in range(0, len(ids), CHUNK):
-        done += index_pages(_load(ids[start:start + CHUNK]))
+        done += index_pages(_load(ids[start : start + CHUNK]))
     return done
 
 
@@ -114,7 +125,7 @@ def rebuild(chunk_size=CHUNK, progress=None) -> int:
     ids = list(Page.objects.live().filter(depth__gt=1).order_by("pk").values_list("pk", flat=True))
     done = 0
     for start in range(0, len(ids), chunk_size):
-        done += index_pages(_load(ids[start:start + chunk_size]))
+        done += index_pages(_load(ids[start : start + chunk_size]))
         if progress:
             progress(done, len(ids))
     with connection.cursor() as cursor:
@@ -126,7 +137,10 @@ def rebuild(chunk_size=CHUNK, progress=None) -> int:
 def _filters(user, params: SearchParams, today: date) -> tuple[list[str], dict] | None:
     """WHERE clauses (and their parameters) every query carries: audience, validity dates, facets.
     None when a facet names nothing that exists (no result)."""
-    where = ["(e.valid_from IS NULL OR e.valid_from <= %(today)s)", "(e.valid_until IS NULL OR e.valid_until >= %(today)s)"]
+    where = [
+        "(e.valid_from IS NULL OR e.valid_from <= %(today)s)",
+        "(e.valid_until IS NULL OR e.valid_until >= %(today)s)",
+    ]
     values = {"today": today}
     tags = policy.index_tags_for(user)
     if tags is not None:
@@ -139,7 +153,9 @@ def _filters(user, params: SearchParams, today: date) -> tuple[list[str], dict] 
         except ContentType.DoesNotExist:
             return None
         where.append("e.content_type_id = %(type)s")
-    wanted = [facet_value(name, getattr(params, name)) for name in ("audience", "level", "theme") if getattr(params, name)]
+    wanted = [
+        facet_value(name, getattr(params, name)) for name in ("audience", "level", "theme") if getattr(params, name)
+    ]
     if wanted:
         where.append("e.facets @> %(facets)s::text[]")
         values["facets"] = wanted
@@ -155,7 +171,7 @@ def _matches(match: str, score: str, where: list[str], values: dict, limit: int,
     sql = f"""
         WITH matched AS MATERIALIZED (
             SELECT e.page_id, e.content_type_id, e.facets, {score} AS score
-            FROM {TABLE} AS e WHERE {match} AND {' AND '.join(where)}
+            FROM {TABLE} AS e WHERE {match} AND {" AND ".join(where)}
         )
         (SELECT 'hit', page_id::text, content_type_id, score FROM (
             SELECT page_id, content_type_id, score FROM matched
@@ -188,20 +204,32 @@ def search(user, params: SearchParams, q: str, today: date):
     where, values = filters
     limit, offset = params.per_page, (params.page - 1) * params.per_page
     hits, counts, total = _matches(
-        f"e.vector @@ plainto_tsquery('{CONFIG}', %(q)s)", f"ts_rank(e.vector, plainto_tsquery('{CONFIG}', %(q)s))",
-        where, {**values, "q": q}, limit, offset)
+        f"e.vector @@ plainto_tsquery('{CONFIG}', %(q)s)",
+        f"ts_rank(e.vector, plainto_tsquery('{CONFIG}', %(q)s))",
+        where,
+        {**values, "q": q},
+        limit,
+        offset,
+    )
     if total:
         return hits, counts, total, False
     folded = fold(q)
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [str(TYPO_THRESHOLD)])
-        near = "(SELECT page_id FROM {table} AS e WHERE %(folded)s <%% e.title_folded AND {where}" \
-               " ORDER BY word_similarity(%(folded)s, e.title_folded) DESC, page_id DESC LIMIT {typo_limit})"
+        near = (
+            "(SELECT page_id FROM {table} AS e WHERE %(folded)s <%% e.title_folded AND {where}"
+            " ORDER BY word_similarity(%(folded)s, e.title_folded) DESC, page_id DESC LIMIT {typo_limit})"
+        )
         near = near.format(table=TABLE, where=" AND ".join(where), typo_limit=TYPO_LIMIT)
         hits, counts, total = _matches(
-            f"e.page_id IN {near}", "word_similarity(%(folded)s, e.title_folded)", where,
-            {**values, "folded": folded}, limit, offset)
+            f"e.page_id IN {near}",
+            "word_similarity(%(folded)s, e.title_folded)",
+            where,
+            {**values, "folded": folded},
+            limit,
+            offset,
+        )
     return hits, counts, total, bool(total)
 
 
@@ -211,8 +239,10 @@ def suggest(user, q: str, today: date, limit: int) -> list[int]:
     where, values = filters
     folded = fold(q)
     pattern = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    sql = (f"SELECT page_id FROM {TABLE} AS e WHERE e.title_folded LIKE %(contains)s AND {' AND '.join(where)}"  # noqa: S608
-           " ORDER BY e.title_folded LIKE %(starts)s DESC, length(e.title_folded), page_id LIMIT %(limit)s")
+    sql = (
+        f"SELECT page_id FROM {TABLE} AS e WHERE e.title_folded LIKE %(contains)s AND {' AND '.join(where)}"  # noqa: S608
+        " ORDER BY e.title_folded LIKE %(starts)s DESC, length(e.title_folded), page_id LIMIT %(limit)s"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, {**values, "contains": f"%{pattern}%", "starts": f"{pattern}%", "limit": limit})
         return [row[0] for row in cursor.fetchall()]

@@ -44,11 +44,11 @@ def _run(statements):
             return  # SQLite keeps Wagtail's index (search.engine)
         for statement in statements:
             schema_editor.execute(statement)
+
     return run
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
         ("search", "0001_pending_reindex"),
@@ -59,18 +59,36 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="PageEntry",
             fields=[
-                ("page", models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING,
-                                              primary_key=True, related_name="+", serialize=False,
-                                              to="wagtailcore.page")),
+                (
+                    "page",
+                    models.OneToOneField(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        primary_key=True,
+                        related_name="+",
+                        serialize=False,
+                        to="wagtailcore.page",
+                    ),
+                ),
                 ("title", models.TextField()),
                 ("title_folded", models.TextField()),
                 ("tags", django.contrib.postgres.fields.ArrayField(base_field=models.TextField(), size=None)),
                 ("vector", django.contrib.postgres.search.SearchVectorField()),
-                ("facets", django.contrib.postgres.fields.ArrayField(base_field=models.TextField(), default=list, size=None)),
+                (
+                    "facets",
+                    django.contrib.postgres.fields.ArrayField(base_field=models.TextField(), default=list, size=None),
+                ),
                 ("valid_from", models.DateField(null=True)),
                 ("valid_until", models.DateField(null=True)),
-                ("content_type", models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING,
-                                                   related_name="+", to="contenttypes.contenttype")),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
             ],
             options={
                 "verbose_name": "search index entry",

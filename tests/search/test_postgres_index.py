@@ -18,13 +18,31 @@ from search.engine import DatabaseSearchEngine
 from search.params import SearchParams
 from tests.factories import StaffAssignmentFactory, UserFactory
 
-from .test_elasticsearch_query_evaluated import TODAY, city_tree, names, roles  # noqa: F401 - shared fixtures
+from . import test_elasticsearch_query_evaluated as evaluated
+from .test_elasticsearch_query_evaluated import TODAY, names
+
+# The small city with every kind of page the access rules tell apart, and its demo roles.
+city_tree, roles = evaluated.city_tree, evaluated.roles
 
 pytestmark = pytest.mark.django_db
 
 #: Words of the tree's titles, between them every page: each query is compared role by role.
-QUERIES = ["volcan", "zoo", "correspondants", "kermesse", "CLAE", "écrans", "inscriptions", "menu", "jour",
-           "brouillon", "billet", "Jules Ferry", "Pasteur", "ressources"]
+QUERIES = [
+    "volcan",
+    "zoo",
+    "correspondants",
+    "kermesse",
+    "CLAE",
+    "écrans",
+    "inscriptions",
+    "menu",
+    "jour",
+    "brouillon",
+    "billet",
+    "Jules Ferry",
+    "Pasteur",
+    "ressources",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +53,7 @@ def on_postgresql(time_machine):
 
 
 @pytest.fixture
-def every_role(roles, city_tree):  # noqa: F811 - pytest fixture
+def every_role(roles, city_tree):
     editor = UserFactory(username="redacteur.ville")
     StaffAssignmentFactory(user=editor, school=None, role=Role.CITY_EDITOR)
     return {**roles, "editor": editor}
@@ -53,8 +71,21 @@ def todays_answer(user, q) -> set[int]:
     return {page.pk for page in engine._results(user, SearchParams(q=q))}
 
 
-@pytest.mark.parametrize("role", ["anonymous", "parent", "teacher_other_class", "director", "clae_animator",
-                                  "editor", "pupil", "partner_parent", "partner_teacher", "superuser"])
+@pytest.mark.parametrize(
+    "role",
+    [
+        "anonymous",
+        "parent",
+        "teacher_other_class",
+        "director",
+        "clae_animator",
+        "editor",
+        "pupil",
+        "partner_parent",
+        "partner_teacher",
+        "superuser",
+    ],
+)
 def test_the_index_finds_what_wagtails_index_finds_within_the_policy(every_role, city_tree, role):
     user = every_role[role]
     allowed = names(policy.searchable(user, Page.objects.live()).values_list("pk", flat=True), city_tree)
@@ -117,8 +148,12 @@ def test_facet_counts_are_those_of_the_matching_pages(city_tree):
     resource.save_revision().publish()
     outcome = DatabaseSearchEngine().search(None, SearchParams(q="écrans"))
     counts = {name: {v.value: v.count for v in values} for name, values in outcome.facets.items()}
-    assert counts == {"type": {"resources.resourcepage": 1}, "audience": {"families": 1, "teachers": 1},
-                      "level": {"CP": 1, "CE1": 1}, "theme": {"numerique": 1}}
+    assert counts == {
+        "type": {"resources.resourcepage": 1},
+        "audience": {"families": 1, "teachers": 1},
+        "level": {"CP": 1, "CE1": 1},
+        "theme": {"numerique": 1},
+    }
     assert found_ids(None, "écrans", theme="numerique", level="CP") == {resource.pk}
     assert found_ids(None, "écrans", level="CM2") == set()
 
@@ -134,7 +169,9 @@ def test_a_typo_still_finds_the_title_but_never_a_hidden_page(every_role, city_t
 def test_suggestions_come_from_the_entries_within_the_policy(client, every_role, city_tree):
     assert client.get("/recherche/suggestions/", {"q": "volc"}).json()["suggestions"] == []
     client.force_login(every_role["parent"])
-    assert [s["title"] for s in client.get("/recherche/suggestions/", {"q": "volc"}).json()["suggestions"]] == ["Notre volcan"]
+    assert [s["title"] for s in client.get("/recherche/suggestions/", {"q": "volc"}).json()["suggestions"]] == [
+        "Notre volcan"
+    ]
 
 
 def test_a_parents_search_costs_a_few_queries(client, every_role, city_tree, django_assert_max_num_queries):
@@ -151,3 +188,9 @@ def test_the_rebuild_writes_the_same_entries(city_tree):
         assert pgindex.rebuild() == len(before)
         cursor.execute("SELECT page_id, tags, vector::text FROM search_pageentry ORDER BY page_id")
         assert cursor.fetchall() == before
+
+
+def test_the_search_page_says_when_results_are_approximate(client, city_tree):
+    response = client.get("/recherche/", {"q": "écrams"})
+    assert response.status_code == 200
+    assert "ces titres s’en approchent" in response.content.decode() and "Écrans" in response.content.decode()
