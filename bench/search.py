@@ -236,16 +236,15 @@ def bare_page():
     return page
 
 
-def warm(urls, cookie, times=3):
-    """Each URL a few times, one at a time, with a long timeout: a cold worker's first answers (imports,
-    templates, first pages of the index in memory) can exceed hey's 20 s on a loaded machine."""
-    import urllib.request
+def warm(urls, cookie, requests=8):
+    """Each URL a few times, two at a time so that both workers answer, with a long timeout: a cold
+    worker's first answers (imports, templates, first pages of the index in memory) can exceed hey's
+    default 20 s on a loaded machine, and the measured runs refuse missing answers."""
+    import subprocess
 
     for url in urls:
-        for _ in range(times):
-            request = urllib.request.Request(url, headers={"Cookie": cookie})  # noqa: S310 - loopback stack
-            with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
-                response.read()
+        subprocess.run(["hey", "-n", str(requests), "-c", "2", "-t", "180", "-H", f"Cookie: {cookie}", url],  # noqa: S603, S607
+                       check=True, capture_output=True)
 
 
 def measure_stack(parent, editor, args):
