@@ -246,6 +246,7 @@ def hey_times(url, requests, concurrency, cookie):
     out = subprocess.run(["hey", "-n", str(requests), "-c", str(concurrency), "-o", "csv",  # noqa: S603, S607
                           "-H", f"Cookie: {cookie}", url], check=True, capture_output=True, text=True).stdout
     rows = list(csv.DictReader(io.StringIO(out)))
+    requests = requests // concurrency * concurrency  # hey sends n // c requests per client
     statuses = {row["status-code"] for row in rows} - {"200"}
     if statuses:
         raise RuntimeError(f"{url}: statuses {sorted(statuses)}")
@@ -261,7 +262,7 @@ def alternated(targets, rounds, requests, concurrency, cookie):
         hey_times(url, 20, max(2, concurrency), cookie)
     times = {name: [] for name in targets}
     missing = dict.fromkeys(targets, 0)
-    per_round = -(-requests // rounds)
+    per_round = -(-requests // (rounds * concurrency)) * concurrency  # a multiple of -c: hey sends n // c per client
     for _ in range(rounds):
         for name, url in targets.items():
             got, lost = hey_times(url, per_round, concurrency, cookie)
