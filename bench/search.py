@@ -16,6 +16,14 @@ a Zipf-distributed vocabulary so some words are very common and others rare.
 Timed: `search.engine.DatabaseSearchEngine.search()` end to end (access filter, French query, ranking,
 count, facets, snippets of the 10 hits) as a parent (one child) and as a city editor, for one-word,
 three-word and faceted queries; and the index build (all pages through Wagtail's database backend).
+
+`--stack` (PostgreSQL): the search page as users get it, through the production stack (bench/_stack.py:
+nginx + 2 gunicorn workers, production settings, Redis) with `hey`, for a parent and an editor: one word,
+three words, a word that matches nothing (typo fallback included), each alternated round after round
+with a bare Wagtail page (a city news page without body) served to the same session, at -c 1 and -c 8.
+Fills PostgreSQL's page entries first when they are empty (timed: the entries' build).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/preau_bench_search .venv/bin/python bench/search.py --measure-only --stack
 """
 
 import argparse
@@ -201,6 +209,97 @@ def measure(engine, user, runs):
     return figures
 
 
+def build_entries(force=False):
+    """PostgreSQL's page entries (search.pgindex), built once for the corpus (timed)."""
+    from search import pgindex
+    from search.models import PageEntry
+
+    if PageEntry.objects.exists() and not force:
+        return
+    started = time.perf_counter()
+    done = pgindex.rebuild(chunk_size=1000)
+    elapsed = time.perf_counter() - started
+    print(f"page entries build: {done} pages in {elapsed:.1f} s ({done / elapsed:.0f} pages/s)", flush=True)
+
+
+STACK_QUERIES = {"one word": "cantine", "three words": "sortie au musée", "no match": "kangourou"}
+
+
+def bare_page():
+    """A city news page without body under the city home: the reference page, public, served by Wagtail."""
+    from class_blog.models import CityNewsPage
+    from ent_pages.tree import ensure_city_home
+
+    page = CityNewsPage.objects.filter(slug="page-nue").first()
+    if page is None:
+        page = ensure_city_home().add_child(instance=CityNewsPage(title="Page nue", slug="page-nue"))
+    return page
+
+
+def hey_times(url, requests, concurrency, cookie):
+    """(response times in s, answers missing) of one hey run: a request hey got no answer to (its 20 s
+    timeout on a loaded machine) is counted and reported, not hidden; any status but 200 stops the run."""
+    import csv
+    import io
+    import subprocess
+
+    out = subprocess.run(["hey", "-n", str(requests), "-c", str(concurrency), "-o", "csv",  # noqa: S603, S607
+                          "-H", f"Cookie: {cookie}", url], check=True, capture_output=True, text=True).stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    requests = requests // concurrency * concurrency  # hey sends n // c requests per client
+    statuses = {row["status-code"] for row in rows} - {"200"}
+    if statuses:
+        raise RuntimeError(f"{url}: statuses {sorted(statuses)}")
+    return [float(row["response-time"]) for row in rows], requests - len(rows)
+
+
+def alternated(targets, rounds, requests, concurrency, cookie):
+    """Each URL in turn, round after round (after a warm-up of each), like _stack.alternate, keeping count
+    of the answers hey never got."""
+    from _stack import summary
+
+    for url in targets.values():
+        hey_times(url, 20, max(2, concurrency), cookie)
+    times = {name: [] for name in targets}
+    missing = dict.fromkeys(targets, 0)
+    per_round = -(-requests // (rounds * concurrency)) * concurrency  # a multiple of -c: hey sends n // c per client
+    for _ in range(rounds):
+        for name, url in targets.items():
+            got, lost = hey_times(url, per_round, concurrency, cookie)
+            times[name] += got
+            missing[name] += lost
+    return {name: {**summary(values), "missing": missing[name]} for name, values in times.items()}
+
+
+def measure_stack(parent, editor, args):
+    from urllib.parse import urlencode
+
+    from _stack import Stack, load_line, ratio_line, session_cookie
+
+    from search.engine import DatabaseSearchEngine
+    from search.params import SearchParams
+
+    bare = bare_page()
+    for label, user in (("parent", parent), ("editor", editor)):
+        for kind, q in STACK_QUERIES.items():
+            outcome = DatabaseSearchEngine().search(user, SearchParams(q=q))
+            print(f"{label:<7} {kind:<12} {q!r}: {outcome.total} results{' (approximate)' if outcome.approximate else ''}")
+    print(load_line("start"), flush=True)
+    with Stack(workers=2) as stack:
+        for label, user in (("parent", parent), ("editor", editor)):
+            cookie = session_cookie(user)
+            targets = {kind: stack.url("/recherche/?" + urlencode({"q": q})) for kind, q in STACK_QUERIES.items()}
+            targets["bare page"] = stack.url(bare.url)
+            for concurrency in args.concurrency:
+                figures = alternated(targets, args.rounds, args.requests, concurrency, cookie)
+                print(f"{label}, /recherche/ through make serve (nginx + gunicorn, 2 workers) + hey -c {concurrency}, "
+                      f"{args.rounds} alternated rounds, {args.requests} requests per URL (goal p95 ≤ 50 ms):", flush=True)
+                for kind in STACK_QUERIES:
+                    print("  " + ratio_line(kind, figures, "bare page")
+                          + f" ({figures[kind]['n']} answers, {figures[kind]['missing']} missing)", flush=True)
+            print(load_line(f"end of {label}"), flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--resources", type=int, default=10_000)
@@ -209,7 +308,18 @@ def main():
     parser.add_argument("--classes", type=int, default=25, help="classes per school")
     parser.add_argument("--runs", type=int, default=40, help="timed searches per query kind and user")
     parser.add_argument("--measure-only", action="store_true", help="reuse the corpus and index of the last run")
+    parser.add_argument("--stack", action="store_true", help="measure through the production stack with hey (PostgreSQL)")
+    parser.add_argument("--requests", type=int, default=200, help="--stack: hey requests per URL (alternated rounds)")
+    parser.add_argument("--rounds", type=int, default=4, help="--stack: alternated rounds")
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8], help="--stack: hey -c values")
+    parser.add_argument("--skip-wagtail-index", action="store_true",
+                        help="do not build Wagtail's own index (PostgreSQL's search reads its page entries)")
     args = parser.parse_args()
+    if args.stack:
+        sys.path.append(str(ROOT / "bench"))  # after the project: this file is named like the search app
+        from _stack import production_env
+
+        production_env()
 
     if not args.measure_only:
         reset_database()
@@ -232,11 +342,18 @@ def main():
     else:
         call_command("migrate", verbosity=0)
         parent, editor = build_corpus(args)
-        get_search_backend("default").reset_indexes()
-        build_index()
+        if not args.skip_wagtail_index:
+            get_search_backend("default").reset_indexes()
+            build_index()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # steady-state statistics, as autovacuum would leave them
+    call_command("migrate", verbosity=0)  # a corpus built before the page entries existed gains their table
+    if connection.vendor == "postgresql":
+        build_entries()
+    if args.stack:
+        measure_stack(parent, editor, args)
+        return
     engine = DatabaseSearchEngine()
     for user in (parent, editor):  # warm-up: connection, content types, first FTS pages in cache
         measure(engine, user, 3)

@@ -789,6 +789,67 @@ class AccessPolicy:
                             "pupils": [True]})
         return clauses
 
+    #: The keys of each kind of clause `index_clauses` returns (sorted), for `index_tags`.
+    INDEX_CLAUSE_SHAPES = (
+        ("visibility",),
+        ("school_path",),
+        ("section_path", "visibility"),
+        ("school_path", "visibility"),
+        ("partners", "section_path", "visibility"),
+        ("pupils", "school_path", "visibility"),
+    )
+
+    @staticmethod
+    def _index_tag(pairs) -> str:
+        return "&".join(f"{key}={str(value).lower() if isinstance(value, bool) else value}" for key, value in pairs)
+
+    def index_tags(self, page) -> list[str]:
+        """`index_audience` as audience tags, for an index that filters by array overlap (PostgreSQL GIN).
+
+        One tag per clause shape: the document's own value for each key of the shape
+        ("visibility=class&section_path=0001…"). A clause of `index_clauses` matches the document exactly
+        when one of `index_tags_for`'s tags for it is among these: the same rule, not a second one.
+        """
+        audience = self.index_audience(page)
+        return [self._index_tag((key, audience[key]) for key in shape) for shape in self.INDEX_CLAUSE_SHAPES]
+
+    def index_tags_for(self, user) -> list[str] | None:
+        """The tags of `index_clauses(user)`: a document is visible when it carries one of them. None:
+        no restriction (superusers)."""
+        from itertools import product
+
+        clauses = self.index_clauses(user)
+        if clauses is None:
+            return None
+        tags = set()
+        for clause in clauses:
+            shape = tuple(sorted(clause))
+            if shape not in self.INDEX_CLAUSE_SHAPES:
+                raise ValueError(f"index clause {shape} has no tag shape (AccessPolicy.INDEX_CLAUSE_SHAPES)")
+            for values in product(*(clause[key] for key in shape)):
+                tags.add(self._index_tag(zip(shape, values, strict=True)))
+        return sorted(tags)
+
+    def prime_sections(self, pages) -> None:
+        """Work out the sections of many pages in one query (a bulk index build): what `index_audience`
+        and `can_view` would otherwise ask page by page."""
+        from .models import ClassPage, SchoolPage
+
+        pending = [page for page in pages if getattr(page, "_preau_section", None) is None]
+        paths = set()
+        for page in pending:
+            paths.update(path for path in self.section_paths(page) if path)
+        types = dict(Page.objects.filter(path__in=paths).values_list("path", "content_type_id")) if paths else {}
+        school_ct = ContentType.objects.get_for_model(SchoolPage).pk
+        class_ct = ContentType.objects.get_for_model(ClassPage).pk
+        for page in pending:
+            school_path, section_path = self.section_paths(page)
+            if school_path is None:
+                page._preau_section = (None, None, False, False)
+            else:
+                page._preau_section = (school_path, section_path, types.get(school_path) == school_ct,
+                                       types.get(section_path) == class_ct)
+
     # ------------------------------------- admin listings that name pages (issue 11, hardening B)
     # Wagtail's bulk-action confirmations and page types usage report name pages: they keep to the
     # pages the user may edit (ent_pages.admin_listings).

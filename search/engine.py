@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import capfirst
 from modelsearch.utils import get_descendants_content_types_pks
 from wagtail.models import Page, get_page_models
@@ -28,6 +29,7 @@ from resources.fields import Audience
 from resources.models import Theme
 from resources.models.pages import CuratedPage
 
+from . import pgindex
 from .french import fold, normalise_query, plain_query
 from .highlight import highlight
 from .indexing import searchable_text
@@ -62,6 +64,8 @@ class Outcome:
     total: int = 0
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     engine: str = "database"
+    #: No page matched the words: these are titles close to them (typo tolerance).
+    approximate: bool = False
 
     @property
     def num_pages(self):
@@ -75,6 +79,7 @@ class Outcome:
         return {
             "query": self.params.q,
             "engine": self.engine,
+            "approximate": self.approximate,
             "total": self.total,
             "page": self.params.page,
             "num_pages": self.num_pages,
@@ -166,11 +171,13 @@ def label_facets(counts: dict[str, Counter], params: SearchParams) -> dict[str, 
 
 
 class DatabaseSearchEngine:
-    """Wagtail's database backend (SQLite FTS5, PostgreSQL full text) with French normalisation.
+    """The database engine: search.pgindex on PostgreSQL, Wagtail's database backend elsewhere (SQLite FTS5).
 
-    The page queryset given to the backend is already filtered by `policy.searchable` (through a
-    primary-key subquery, the only form of it the backend accepts), so ranking, counting and facets
-    only ever see viewable pages.
+    PostgreSQL: entries carry their audience tags, so one statement filters words and audience inside
+    the index (GIN) and returns the top results with the facet counts. SQLite: the page queryset given
+    to Wagtail's backend is already filtered by `policy.searchable` (through a primary-key subquery, the
+    only form of it the backend accepts). Either way ranking, counting and facets only ever see
+    viewable pages, and the hits are asked of the policy again before they leave.
     """
 
     name = "database"
@@ -221,6 +228,8 @@ class DatabaseSearchEngine:
     # -------------------------------------------------------------------------------- search
     def search(self, user, params: SearchParams, request=None) -> Outcome:
         outcome = Outcome(params=params, engine=self.name)
+        if pgindex.enabled():
+            return self.postgres_search(user, params, outcome, request)
         results = self._results(user, params)
         if results is None:
             return outcome
@@ -228,15 +237,25 @@ class DatabaseSearchEngine:
         if connection.vendor == "sqlite":
             matched = self.sqlite_ranked_matches(results)
             page_ids = [pk for pk, _content_type in matched[start:stop]]
-        elif connection.vendor == "postgresql":
-            matched = self.postgres_ranked_matches(results, self.candidates(user, params))
-            page_ids = [pk for pk, _content_type in matched[start:stop]]
         else:
             matched = list(results.get_queryset().order_by().values_list("pk", "content_type_id"))
             page_ids = [page.pk for page in results[start:stop]] if matched else []
         outcome.facets, outcome.total = self.facets(matched, params)
         allowed = returnable_ids(user, page_ids)  # the candidates were filtered already: asked again, cheaply
         outcome.hits = [build_hit(page, params, request) for page in load_pages([pk for pk in page_ids if pk in allowed])]
+        return outcome
+
+    def postgres_search(self, user, params: SearchParams, outcome: Outcome, request=None) -> Outcome:
+        """One statement over search.pgindex's entries (words and audience filtered inside the index,
+        top results and grouped facet counts), then titles by similarity when nothing matches."""
+        plain = plain_query(params.q)
+        if not plain:
+            return outcome
+        hits, counts, outcome.total, outcome.approximate = pgindex.search(user, params, plain, timezone.localdate())
+        page_ids = [pk for pk, _content_type in hits]
+        allowed = returnable_ids(user, page_ids)  # defence in depth: the policy itself, over ten ids
+        outcome.hits = [build_hit(page, params, request) for page in load_pages([pk for pk in page_ids if pk in allowed])]
+        outcome.facets = label_facets(counts, params)
         return outcome
 
     def sqlite_ranked_matches(self, results) -> list[tuple[int, int]]:
@@ -269,61 +288,6 @@ class DatabaseSearchEngine:
         ranked = sorted(best.items(), key=lambda item: (item[1][1], -item[0]))
         return [(pk, content_type_id) for pk, (content_type_id, _score) in ranked]
 
-    def postgres_ranked_matches(self, results, candidates) -> list[tuple[int, int]]:
-        """(page id, content type id) of every match, best first, matched on the candidates' entries only.
-
-        Wagtail's PostgreSQL backend matches `(title || body) @@ query`, which no index covers, and the
-        planner evaluates it on every index entry before the access filter narrows anything (2.4 s for a
-        common word at 110,000 pages, measured). Here the candidate pages (the access-filtered queryset)
-        are materialised first, each one's entry is fetched by the entries' unique (content type, object
-        id) key, and only those entries are matched and ranked with the backend's own tsquery and rank
-        expression (title rank times title_norm plus body rank). `OFFSET 0` keeps the planner from
-        pushing the match down onto a scan of the whole table. Entries are keyed by the page's own
-        (specific) content type, which is `wagtailcore_page.content_type_id` (checked on the bench: 0 of
-        110,523 entries differ).
-        """
-        from django.contrib.postgres.search import SearchVectorField
-        from django.db.models import F
-        from django.db.models.expressions import CombinedExpression
-        from modelsearch.conf import get_app_config
-
-        compiler = results.query_compiler
-        config = compiler.get_config(self.backend)
-        search_query = compiler.build_tsquery(compiler.query, config=config)
-        rank = compiler._build_rank_expression([(F("title"), F("title_norm")), (F("body"), 1.0)], config)
-        entry_model = get_app_config().get_model("IndexEntry")
-        entry_table = connection.ops.quote_name(entry_model._meta.db_table)
-        entries = (
-            entry_model.objects.annotate(
-                _vector_=CombinedExpression(F("title"), "||", F("body"), output_field=SearchVectorField()))
-            .filter(_vector_=search_query)
-            .annotate(score=rank)
-            .extra(where=[f"{entry_table}.content_type_id = preau_candidate.content_type_id",  # noqa: S610 - fixed SQL, no user input
-                          f"{entry_table}.object_id = preau_candidate.id::text"])
-            .order_by()
-            .values_list("object_id", "content_type_id", "score")
-        )
-        candidates_sql, candidates_params = candidates.order_by().values("pk", "content_type_id").query.sql_with_params()
-        entries_sql, entries_params = entries.query.sql_with_params()
-        # Two compiled querysets (their values stay parameters):
-        sql = (
-            f"WITH preau_candidate (id, content_type_id) AS MATERIALIZED ({candidates_sql}) "  # noqa: S608
-            f"SELECT matched.* FROM preau_candidate CROSS JOIN LATERAL ({entries_sql} OFFSET 0) AS matched"
-        )
-        with transaction.atomic(), connection.cursor() as cursor:
-            # The planner's cost for per-row matching crosses jit_above_cost; compiling the query costs
-            # more (80 ms measured) than running it.
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute(sql, (*candidates_params, *entries_params))
-            rows = cursor.fetchall()
-        best = {}
-        for object_id, content_type_id, score in rows:
-            pk = int(object_id)
-            if pk not in best or score > best[pk][1]:
-                best[pk] = (content_type_id, score)
-        ranked = sorted(best.items(), key=lambda item: (-item[1][1], -item[0]))
-        return [(pk, content_type_id) for pk, (content_type_id, _score) in ranked]
-
     def facets(self, matched, params) -> tuple[dict[str, list[FacetValue]], int]:
         """Counts over the matched (page id, content type id) pairs, already restricted to viewable pages,
         and their total; classification is read for the matching resources and workbooks by id."""
@@ -337,9 +301,6 @@ class DatabaseSearchEngine:
         for model in curated_models():
             ids = by_type.get(ContentType.objects.get_for_model(model).pk, [])
             if not ids:
-                continue
-            if connection.vendor == "postgresql":
-                self._postgres_classification_counts(model, ids, counts)
                 continue
             through = model.themes.through
             owner = f"{model._meta.model_name}_id"
@@ -356,34 +317,16 @@ class DatabaseSearchEngine:
             counts["theme"].update(slug for _pk, slug in themes)
         return label_facets(counts, params), len(matched)
 
-    @staticmethod
-    def _postgres_classification_counts(model, ids, counts):
-        """Audience, level and theme counts of the matching curated pages, grouped in SQL (the ids travel
-        as one array parameter): the same counts as reading the rows, without decoding thousands of them."""
-        quote = connection.ops.quote_name
-        table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-        through = model.themes.through
-        owner = quote(through._meta.get_field(model._meta.model_name).column)
-        theme_column = quote(through._meta.get_field("theme").column)
-        theme_table = quote(Theme._meta.db_table)
-        with connection.cursor() as cursor:
-            for name, field_name in (("audience", "audience"), ("level", "levels")):
-                column = quote(model._meta.get_field(field_name).column)
-                cursor.execute(  # quoted identifiers from model metadata, ids as a parameter
-                    f"SELECT value, count(*) FROM {table} AS curated, jsonb_array_elements_text(curated.{column}) AS value"  # noqa: S608, E501
-                    f" WHERE curated.{pk} = ANY(%s) GROUP BY value", [ids])
-                counts[name].update(dict(cursor.fetchall()))
-            cursor.execute(
-                f"SELECT theme.slug, count(*) FROM {quote(through._meta.db_table)} AS link"  # noqa: S608
-                f" JOIN {theme_table} AS theme ON theme.id = link.{theme_column}"
-                f" WHERE link.{owner} = ANY(%s) GROUP BY theme.slug", [ids])
-            counts["theme"].update(dict(cursor.fetchall()))
-
     # ---------------------------------------------------------------------------- autocomplete
     def suggest(self, user, q, request=None) -> list[dict]:
         plain = plain_query(q)
         if not plain:
             return []
+        if pgindex.enabled():
+            ids = pgindex.suggest(user, plain, timezone.localdate(), SUGGESTIONS)
+            allowed = returnable_ids(user, ids)  # the policy again
+            pages = Page.objects.filter(pk__in=[pk for pk in ids if pk in allowed]).in_bulk()
+            return [{"title": pages[pk].title, "url": pages[pk].get_url(request) or ""} for pk in ids if pk in pages]
         folded = fold(plain)
         query = PlainText(plain, operator="and")
         if folded != plain:

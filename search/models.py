@@ -1,5 +1,8 @@
-"""What the search keeps in the database besides Wagtail's own index: failed Elasticsearch updates to repair."""
+"""What the search keeps in the database besides Wagtail's own index: failed Elasticsearch updates to repair,
+and the PostgreSQL index of pages with their audience (PageEntry)."""
 
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
@@ -37,3 +40,36 @@ class PendingReindex(models.Model):
         updated = cls.objects.filter(page_id=page_id).update(attempts=F("attempts") + 1, last_failed_at=now, error=text)
         if not updated:
             cls.objects.get_or_create(page_id=page_id, defaults={"first_failed_at": now, "last_failed_at": now, "error": text})
+
+
+class PageEntry(models.Model):
+    """One live page in the PostgreSQL search index (search.pgindex): its text vector, audience tags and
+    facet fields, so that one query filters words and audience inside the index (both under GIN).
+
+    ``tags`` are `policy.index_tags(page)`; a user's are `policy.index_tags_for(user)`: a page matches
+    when they overlap. The table, the ``preau_french`` text search configuration (French with unaccent)
+    and its indexes exist on PostgreSQL only (migration 0002): the model is unmanaged, and SQLite keeps
+    Wagtail's own index. Rows are removed with their page (ON DELETE CASCADE in the database).
+    """
+
+    page = models.OneToOneField("wagtailcore.Page", primary_key=True, on_delete=models.DO_NOTHING,
+                                db_constraint=False, related_name="+")
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.DO_NOTHING, db_constraint=False,
+                                     related_name="+")
+    title = models.TextField()
+    title_folded = models.TextField()
+    tags = ArrayField(models.TextField())
+    vector = SearchVectorField()
+    #: "audience:families", "level:CP", "theme:<slug>": counted in one pass, filtered by containment.
+    facets = ArrayField(models.TextField(), default=list)
+    valid_from = models.DateField(null=True)
+    valid_until = models.DateField(null=True)
+
+    class Meta:
+        managed = False
+        db_table = "search_pageentry"
+        verbose_name = _("search index entry")
+        verbose_name_plural = _("search index entries")
+
+    def __str__(self):
+        return self.title

@@ -1,4 +1,11 @@
-"""Keep the Elasticsearch index in step with the page tree (only when ELASTICSEARCH_URL is set).
+"""Keep the search indexes in step with the page tree.
+
+PostgreSQL's page entries (search.pgindex) follow every page save, publish, unpublish and move (a
+moved subtree's audience follows its new path; deleted pages lose their entry by cascade). Audience
+changes on the people's side (an enrolment removed, a role given) need no re-index: the user's tags
+are computed from their scope at each request.
+
+The Elasticsearch index (only when ELASTICSEARCH_URL is set):
 
 Publishing indexes a page; unpublishing or deleting drops it; moving re-indexes the page and its
 subtree, whose access scope follows the new path. Wagtail keeps its own backends up to date itself.
@@ -11,7 +18,7 @@ repairs them all. Meanwhile every hit is asked of the access policy again before
 import logging
 
 from django.conf import settings
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
@@ -104,3 +111,40 @@ def page_moved_handler(sender, instance, **kwargs):
     if _enabled():
         for page in Page.objects.descendant_of(instance, inclusive=True).live().specific():
             _safely(page.pk, page)
+
+
+# ----------------------------------------------------------------------- PostgreSQL page entries
+def _entries():
+    from . import pgindex
+
+    return pgindex if pgindex.enabled() else None
+
+
+@receiver(post_save)
+def page_saved_entry_handler(sender, instance, raw=False, **kwargs):
+    """Any save of a page (publish, unpublish, import, admin) brings its entry up to date."""
+    if raw or not isinstance(instance, Page):
+        return
+    entries = _entries()
+    if entries is not None:
+        entries.index_pages([instance])
+
+
+@receiver(page_published)
+def page_published_entry_handler(sender, instance, **kwargs):
+    """Again once published: its themes and tags (saved after the page row) are in by now; a section
+    whose pupil mark may have changed takes its subtree along."""
+    entries = _entries()
+    if entries is None:
+        return
+    if hasattr(instance, "for_pupils"):
+        entries.index_subtree(instance)
+    else:
+        entries.index_pages([instance])
+
+
+@receiver(post_page_move)
+def page_moved_entry_handler(sender, instance, **kwargs):
+    entries = _entries()
+    if entries is not None:
+        entries.index_subtree(instance)

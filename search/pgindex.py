@@ -1,0 +1,248 @@
+"""The PostgreSQL search index: one row per live page (search.models.PageEntry) with its audience.
+
+Each entry carries the page's text as a ``tsvector`` (configuration ``preau_french``: French stemming
+after unaccent, the order of search.french and of the Elasticsearch analyzer; title weighted A,
+summary B, every searchable text D), its audience tags (`policy.index_tags`, the tags of
+`policy.index_audience`, what Elasticsearch documents store) and its facet fields. A query filters
+words (``vector @@ tsquery``) and audience (``tags && the user's tags``, `policy.index_tags_for`)
+inside the index, both under GIN, and returns in ONE statement the top results and the grouped facet
+counts. When nothing matches, titles are searched by trigram word similarity (pg_trgm): typos.
+
+Kept up to date page by page (search.signals: save, publish, unpublish, move, delete) and rebuilt by
+``manage.py rebuild_search_index``. The engine still asks the policy again about the hits it returns.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from wagtail.models import Page
+
+from ent_pages.access import policy
+from resources.models.pages import CuratedPage
+
+from .french import fold
+from .indexing import searchable_text
+from .params import SearchParams
+
+CONFIG = "preau_french"
+TABLE = "search_pageentry"
+#: pg_trgm's word similarity above which a title is an approximate match (its default, 0.6, misses
+#: one wrong letter in a short word: "dinosorus" / "dinosaures" is 0.5).
+TYPO_THRESHOLD = 0.45
+#: At most this many approximate matches (they are a suggestion, not a result set to page through).
+TYPO_LIMIT = 20
+CHUNK = 500
+
+_COLUMNS = "page_id, content_type_id, title, title_folded, tags, vector, facets, valid_from, valid_until"
+_UPSERT = (
+    f"INSERT INTO {TABLE} ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, "  # noqa: S608 - constant names
+    f"setweight(to_tsvector('{CONFIG}', %s), 'A') || setweight(to_tsvector('{CONFIG}', %s), 'B')"
+    f" || to_tsvector('{CONFIG}', %s), %s, %s, %s) "
+    "ON CONFLICT (page_id) DO UPDATE SET "
+    + ", ".join(f"{column} = EXCLUDED.{column}" for column in _COLUMNS.split(", ")[1:])
+)
+
+
+def enabled() -> bool:
+    """The index exists on PostgreSQL only; SQLite keeps Wagtail's own index."""
+    return connection.vendor == "postgresql"
+
+
+def _row(page) -> tuple:
+    """The values of a page's entry (specific page, classification prefetched when curated)."""
+    summary = getattr(page, "summary", "") or page.search_description or ""
+    facets = []
+    valid_from = valid_until = None
+    if isinstance(page, CuratedPage):
+        facets += [facet_value("audience", value) for value in page.audience or []]
+        facets += [facet_value("level", value) for value in page.levels or []]
+        facets += [facet_value("theme", theme.slug) for theme in page.themes.all()]
+        valid_from, valid_until = page.valid_from, page.valid_until
+    return (
+        page.pk,
+        page.content_type_id,
+        page.title,
+        fold(page.title),
+        policy.index_tags(page),
+        page.title,
+        summary,
+        searchable_text(page),
+        facets,
+        valid_from,
+        valid_until,
+    )
+
+
+def facet_value(name: str, value: str) -> str:
+    return f"{name}:{value}"
+
+
+def index_pages(pages) -> int:
+    """Write (or drop) the entries of `pages` (specific instances): live pages below the root are indexed."""
+    pages = [page if type(page) is (page.specific_class or type(page)) else page.specific for page in pages]
+    live = [page for page in pages if page.live and page.depth > 1]
+    gone = [page.pk for page in pages if not (page.live and page.depth > 1)]
+    policy.prime_sections(live)
+    rows = [_row(page) for page in live]
+    with transaction.atomic(), connection.cursor() as cursor:
+        if gone:
+            cursor.execute(f"DELETE FROM {TABLE} WHERE page_id = ANY(%s)", [gone])  # noqa: S608
+        if rows:
+            cursor.executemany(_UPSERT, rows)
+    return len(rows)
+
+
+def delete_pages(page_ids) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE page_id = ANY(%s)", [list(page_ids)])  # noqa: S608
+
+
+def _load(ids):
+    from .engine import load_pages
+
+    return load_pages(ids)
+
+
+def index_subtree(page) -> int:
+    """Re-index a page and its live descendants (their audience follows their path), chunk by chunk;
+    descendants no longer live lose their entry."""
+    subtree = Page.objects.descendant_of(page, inclusive=True)
+    delete_pages(subtree.filter(live=False).values_list("pk", flat=True))
+    ids = list(subtree.live().values_list("pk", flat=True))
+    done = 0
+    for start in range(0, len(ids), CHUNK):
+        done += index_pages(_load(ids[start : start + CHUNK]))
+    return done
+
+
+def rebuild(chunk_size=CHUNK, progress=None) -> int:
+    """Empty the index and write every live page's entry; `progress(done, total)` after each chunk."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608 - not TRUNCATE: allowed inside any transaction
+    ids = list(Page.objects.live().filter(depth__gt=1).order_by("pk").values_list("pk", flat=True))
+    done = 0
+    for start in range(0, len(ids), chunk_size):
+        done += index_pages(_load(ids[start : start + chunk_size]))
+        if progress:
+            progress(done, len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {TABLE}")  # noqa: S608
+    return done
+
+
+# ------------------------------------------------------------------------------------- queries
+def _filters(user, params: SearchParams, today: date) -> tuple[list[str], dict] | None:
+    """WHERE clauses (and their parameters) every query carries: audience, validity dates, facets.
+    None when a facet names nothing that exists (no result)."""
+    where = [
+        "(e.valid_from IS NULL OR e.valid_from <= %(today)s)",
+        "(e.valid_until IS NULL OR e.valid_until >= %(today)s)",
+    ]
+    values = {"today": today}
+    tags = policy.index_tags_for(user)
+    if tags is not None:
+        where.append("e.tags && %(tags)s::text[]")
+        values["tags"] = tags
+    if params.type:
+        app_label, _dot, model = params.type.partition(".")
+        try:
+            values["type"] = ContentType.objects.get_by_natural_key(app_label, model).pk
+        except ContentType.DoesNotExist:
+            return None
+        where.append("e.content_type_id = %(type)s")
+    wanted = [
+        facet_value(name, getattr(params, name)) for name in ("audience", "level", "theme") if getattr(params, name)
+    ]
+    if wanted:
+        where.append("e.facets @> %(facets)s::text[]")
+        values["facets"] = wanted
+    return where, values
+
+
+def _matches(match: str, score: str, where: list[str], values: dict, limit: int, offset: int):
+    """Top ids and grouped counts of the entries matching `match`, in one statement.
+
+    Returns (hits as (page id, content type id) best first, {facet: {value: count}}, total). Facet values
+    are counted in one pass over the matches (one array per entry, ``name:value``).
+    """
+    sql = f"""
+        WITH matched AS MATERIALIZED (
+            SELECT e.page_id, e.content_type_id, e.facets, {score} AS score
+            FROM {TABLE} AS e WHERE {match} AND {" AND ".join(where)}
+        )
+        (SELECT 'hit', page_id::text, content_type_id, score FROM (
+            SELECT page_id, content_type_id, score FROM matched
+            ORDER BY score DESC, page_id DESC LIMIT %(limit)s OFFSET %(offset)s) AS top)
+        UNION ALL (SELECT 'type', content_type_id::text, count(*), NULL FROM matched GROUP BY content_type_id)
+        UNION ALL (SELECT 'facet', v, count(*), NULL FROM (SELECT unnest(facets) AS v FROM matched) AS f GROUP BY v)
+    """  # noqa: S608 - fixed SQL; every value is a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {**values, "limit": limit, "offset": offset})
+        rows = cursor.fetchall()
+    hits, counts = [], {"type": {}, "audience": {}, "level": {}, "theme": {}}
+    for kind, value, number, score in rows:
+        if kind == "hit":
+            hits.append((score, int(value), number))
+        elif kind == "type":
+            content_type = ContentType.objects.get_for_id(int(value))
+            counts["type"][f"{content_type.app_label}.{content_type.model}"] = number
+        else:
+            name, _colon, facet = value.partition(":")
+            counts[name][facet] = number
+    hits.sort(key=lambda hit: (-hit[0], -hit[1]))
+    return [(pk, content_type_id) for _score, pk, content_type_id in hits], counts, sum(counts["type"].values())
+
+
+def search(user, params: SearchParams, q: str, today: date):
+    """(hits, counts, total, approximate) for words `q`: full text first, then titles by similarity."""
+    filters = _filters(user, params, today)
+    if filters is None:
+        return [], {}, 0, False
+    where, values = filters
+    limit, offset = params.per_page, (params.page - 1) * params.per_page
+    hits, counts, total = _matches(
+        f"e.vector @@ plainto_tsquery('{CONFIG}', %(q)s)",
+        f"ts_rank(e.vector, plainto_tsquery('{CONFIG}', %(q)s))",
+        where,
+        {**values, "q": q},
+        limit,
+        offset,
+    )
+    if total:
+        return hits, counts, total, False
+    folded = fold(q)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [str(TYPO_THRESHOLD)])
+        near = (
+            "(SELECT page_id FROM {table} AS e WHERE %(folded)s <%% e.title_folded AND {where}"
+            " ORDER BY word_similarity(%(folded)s, e.title_folded) DESC, page_id DESC LIMIT {typo_limit})"
+        )
+        near = near.format(table=TABLE, where=" AND ".join(where), typo_limit=TYPO_LIMIT)
+        hits, counts, total = _matches(
+            f"e.page_id IN {near}",
+            "word_similarity(%(folded)s, e.title_folded)",
+            where,
+            {**values, "folded": folded},
+            limit,
+            offset,
+        )
+    return hits, counts, total, bool(total)
+
+
+def suggest(user, q: str, today: date, limit: int) -> list[int]:
+    """Ids of titles containing the folded words (titles starting with them first), for the autocomplete."""
+    filters = _filters(user, SearchParams(q=q), today)
+    where, values = filters
+    folded = fold(q)
+    pattern = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    sql = (
+        f"SELECT page_id FROM {TABLE} AS e WHERE e.title_folded LIKE %(contains)s AND {' AND '.join(where)}"  # noqa: S608
+        " ORDER BY e.title_folded LIKE %(starts)s DESC, length(e.title_folded), page_id LIMIT %(limit)s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {**values, "contains": f"%{pattern}%", "starts": f"{pattern}%", "limit": limit})
+        return [row[0] for row in cursor.fetchall()]

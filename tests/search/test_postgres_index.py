@@ -1,0 +1,196 @@
+"""PostgreSQL's page entries (search.pgindex): the same results as Wagtail's index filtered by the policy,
+for every demo role; access changes seen at the next request; facet counts; typos. PostgreSQL only
+(the entries' table, tsvector and trigram indexes exist there; SQLite keeps Wagtail's index).
+"""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from wagtail.models import Page
+
+from ent_pages.access import policy
+from ent_pages.models import Enrolment, Role
+from resources.models import Theme
+from search import pgindex
+from search.engine import DatabaseSearchEngine
+from search.params import SearchParams
+from tests.factories import StaffAssignmentFactory, UserFactory
+
+from . import test_elasticsearch_query_evaluated as evaluated
+from .test_elasticsearch_query_evaluated import TODAY, names
+
+# The small city with every kind of page the access rules tell apart, and its demo roles.
+city_tree, roles = evaluated.city_tree, evaluated.roles
+
+pytestmark = pytest.mark.django_db
+
+#: Words of the tree's titles, between them every page: each query is compared role by role.
+QUERIES = [
+    "volcan",
+    "zoo",
+    "correspondants",
+    "kermesse",
+    "CLAE",
+    "écrans",
+    "inscriptions",
+    "menu",
+    "jour",
+    "brouillon",
+    "billet",
+    "Jules Ferry",
+    "Pasteur",
+    "ressources",
+]
+
+
+@pytest.fixture(autouse=True)
+def on_postgresql(time_machine):
+    if connection.vendor != "postgresql":
+        pytest.skip("the page entries exist on PostgreSQL only")
+    time_machine.move_to(datetime.datetime.combine(TODAY, datetime.time(12), tzinfo=timezone.get_current_timezone()))
+
+
+@pytest.fixture
+def every_role(roles, city_tree):
+    editor = UserFactory(username="redacteur.ville")
+    StaffAssignmentFactory(user=editor, school=None, role=Role.CITY_EDITOR)
+    return {**roles, "editor": editor}
+
+
+def found_ids(user, q, **filters) -> set[int]:
+    outcome = DatabaseSearchEngine().search(user, SearchParams(q=q, per_page=1000, **filters))
+    assert outcome.total == len(outcome.hits)
+    return {hit.page.pk for hit in outcome.hits}
+
+
+def todays_answer(user, q) -> set[int]:
+    """Wagtail's own index over the pages the policy lets `user` search (the engine before the entries)."""
+    engine = DatabaseSearchEngine()
+    return {page.pk for page in engine._results(user, SearchParams(q=q))}
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        "anonymous",
+        "parent",
+        "teacher_other_class",
+        "director",
+        "clae_animator",
+        "editor",
+        "pupil",
+        "partner_parent",
+        "partner_teacher",
+        "superuser",
+    ],
+)
+def test_the_index_finds_what_wagtails_index_finds_within_the_policy(every_role, city_tree, role):
+    user = every_role[role]
+    allowed = names(policy.searchable(user, Page.objects.live()).values_list("pk", flat=True), city_tree)
+    everything = set()
+    for q in QUERIES:
+        found = found_ids(user, q)
+        assert names(found, city_tree) == names(todays_answer(user, q), city_tree), q
+        everything |= names(found, city_tree)
+    assert everything <= allowed
+    assert everything  # every role finds something: the comparison above is not between two empty sets
+
+
+def test_every_live_page_has_one_entry_with_the_policys_tags(city_tree):
+    live = Page.objects.live().filter(depth__gt=1).specific()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT page_id, tags FROM search_pageentry")
+        entries = dict(cursor.fetchall())
+    assert set(entries) == {page.pk for page in live}
+    for page in live:
+        assert sorted(entries[page.pk]) == sorted(policy.index_tags(page)), page.title
+
+
+def test_an_enrolment_removed_takes_the_class_away_at_the_next_request(client, every_role, city_tree):
+    parent = every_role["parent"]
+    client.force_login(parent)
+    assert [r["title"] for r in client.get("/recherche/api/", {"q": "volcan"}).json()["results"]] == ["Notre volcan"]
+    Enrolment.objects.filter(pupil__guardianships__guardian__user=parent).delete()
+    assert client.get("/recherche/api/", {"q": "volcan"}).json()["total"] == 0
+
+
+def test_a_post_moved_to_another_class_follows_its_new_class(client, every_role, city_tree):
+    parent, neighbour = every_role["parent"], every_role["teacher_other_class"]
+    city_tree["post"].move(city_tree["other_class"], pos="last-child")
+    client.force_login(parent)
+    assert client.get("/recherche/api/", {"q": "volcan"}).json()["total"] == 0
+    client.force_login(neighbour)
+    assert [r["title"] for r in client.get("/recherche/api/", {"q": "volcan"}).json()["results"]] == ["Notre volcan"]
+
+
+def test_an_unpublished_page_leaves_the_results_at_once(client, every_role, city_tree):
+    client.force_login(every_role["parent"])
+    city_tree["post"].unpublish()
+    assert client.get("/recherche/api/", {"q": "volcan"}).json()["total"] == 0
+    assert found_ids(every_role["superuser"], "volcan") == set()
+
+
+def test_a_deleted_page_loses_its_entry(city_tree):
+    pk = city_tree["post"].pk
+    city_tree["post"].delete()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM search_pageentry WHERE page_id = %s", [pk])
+        assert cursor.fetchone()[0] == 0
+
+
+def test_facet_counts_are_those_of_the_matching_pages(city_tree):
+    theme = Theme.objects.create(name="Numérique", slug="numerique")
+    resource = city_tree["resource"]
+    resource.audience, resource.levels = ["families", "teachers"], ["CP", "CE1"]
+    resource.themes.add(theme)
+    resource.save_revision().publish()
+    outcome = DatabaseSearchEngine().search(None, SearchParams(q="écrans"))
+    counts = {name: {v.value: v.count for v in values} for name, values in outcome.facets.items()}
+    assert counts == {
+        "type": {"resources.resourcepage": 1},
+        "audience": {"families": 1, "teachers": 1},
+        "level": {"CP": 1, "CE1": 1},
+        "theme": {"numerique": 1},
+    }
+    assert found_ids(None, "écrans", theme="numerique", level="CP") == {resource.pk}
+    assert found_ids(None, "écrans", level="CM2") == set()
+
+
+def test_a_typo_still_finds_the_title_but_never_a_hidden_page(every_role, city_tree):
+    outcome = DatabaseSearchEngine().search(every_role["parent"], SearchParams(q="volcna"))
+    assert outcome.approximate and [hit.title for hit in outcome.hits] == ["Notre volcan"]
+    anonymous = DatabaseSearchEngine().search(None, SearchParams(q="volcna"))
+    assert anonymous.hits == [] and anonymous.total == 0
+    assert DatabaseSearchEngine().search(None, SearchParams(q="écrams")).hits[0].title == "Écrans"
+
+
+def test_suggestions_come_from_the_entries_within_the_policy(client, every_role, city_tree):
+    assert client.get("/recherche/suggestions/", {"q": "volc"}).json()["suggestions"] == []
+    client.force_login(every_role["parent"])
+    assert [s["title"] for s in client.get("/recherche/suggestions/", {"q": "volc"}).json()["suggestions"]] == [
+        "Notre volcan"
+    ]
+
+
+def test_a_parents_search_costs_a_few_queries(client, every_role, city_tree, django_assert_max_num_queries):
+    client.force_login(every_role["parent"])
+    client.get("/recherche/api/", {"q": "kermesse"})
+    with django_assert_max_num_queries(12):
+        assert client.get("/recherche/api/", {"q": "kermesse"}).json()["total"] == 1
+
+
+def test_the_rebuild_writes_the_same_entries(city_tree):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT page_id, tags, vector::text FROM search_pageentry ORDER BY page_id")
+        before = cursor.fetchall()
+        assert pgindex.rebuild() == len(before)
+        cursor.execute("SELECT page_id, tags, vector::text FROM search_pageentry ORDER BY page_id")
+        assert cursor.fetchall() == before
+
+
+def test_the_search_page_says_when_results_are_approximate(client, city_tree):
+    response = client.get("/recherche/", {"q": "écrams"})
+    assert response.status_code == 200
+    assert "ces titres s’en approchent" in response.content.decode() and "Écrans" in response.content.decode()
