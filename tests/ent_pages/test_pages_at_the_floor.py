@@ -175,4 +175,6 @@ def test_pages_found_at_the_floor_are_those_wagtail_finds(client, school, class_
     url = post.url
     assert client.get(url).status_code == 200
     post.move(ClassPageFactory(parent=school, title="Ailleurs"), pos="last-child")
-    assert client.get(url).status_code == 404
+    old_url = client.get(url)
+    assert old_url.status_code == 301  # Wagtail's redirect from the old URL, not the page itself
+    assert client.get(old_url["Location"]).status_code == 404  # now under a class the parent may not see
