@@ -148,8 +148,8 @@ def warm(url: str, cookie: str, requests: int = 40) -> None:
 def hey_times(url: str, requests: int, concurrency: int, cookie: str) -> tuple[list[float], int]:
     """Response times (s) of the answered requests, and how many got no answer (hey's CSV leaves them out).
 
-    Under load some of hey's requests at ``-c 8`` end without an HTTP answer (not a status: a
-    connection error or hey's 20 s timeout); they are counted and printed, not hidden.
+    A connection error or hey's 20 s timeout leaves no CSV row: such requests are counted and printed,
+    not hidden. (hey also sends only ``n // c`` requests per client: `alternate` asks multiples of c.)
     """
     import csv
     import io
@@ -168,7 +168,8 @@ def alternate(targets: dict[str, str], rounds: int, requests: int, concurrency: 
     """Each URL in turn, round after round, ``requests`` per URL in all; p50/p95 and unanswered requests."""
     for url in targets.values():
         warm(url, cookie)
-    per_round = max(1, -(-requests // rounds))
+    # hey sends n // c requests from each of its c clients: a round is a multiple of the concurrency.
+    per_round = concurrency * max(1, -(-requests // (rounds * concurrency)))
     times: dict[str, list[float]] = {name: [] for name in targets}
     lost = dict.fromkeys(targets, 0)
     for _ in range(rounds):

@@ -15,8 +15,8 @@ routing — ``before_serve_page``/``on_serve_page`` hooks (the access policy fir
   back to the generic row and its specific one), annotated with the content types of its ancestors;
   those tell the access policy the page's school and section without another query
   (``AccessPolicy.note_ancestor_types``);
-- anything unusual goes the way Wagtail goes: an ancestor with its own ``route()`` (routable pages),
-  translations (``WAGTAIL_I18N_ENABLED``), no Site.
+- anything unusual goes the way Wagtail goes: no page at that URL path (a routable page's sub-route,
+  or a 404), an ancestor with its own ``route()``, translations (``WAGTAIL_I18N_ENABLED``), no Site.
 
 Every page, Préau's or a plain Wagtail ``Page``, is served this way: the reference page of
 ``bench/pages.py`` included.
@@ -95,7 +95,7 @@ _WAGTAIL = object()  # "route as Wagtail does"
 
 
 def find_route(request, site, path):
-    """A RouteResult, None (no such page: 404) or _WAGTAIL when Wagtail's own routing must decide."""
+    """A RouteResult, None (the page is not live: 404) or _WAGTAIL when Wagtail's own routing must decide."""
     root = site.root_page
     components = [part for part in path.split("/") if part]
     url_path = root.url_path + "".join(f"{part}/" for part in components)
@@ -104,8 +104,8 @@ def find_route(request, site, path):
     page = _one(hinted or Page, url_path, depth, root.depth)
     if page is None and hinted not in (None, Page):
         page = _one(Page, url_path, depth, root.depth)
-    if page is None:
-        return None
+    if page is None:  # no page at this URL path: an ancestor may route the rest itself (a routable page)
+        return _WAGTAIL
     if page is _WAGTAIL:
         return _WAGTAIL
     ancestor_types = {d: getattr(page, f"_preau_ct_{d}") for d in range(root.depth, depth)}
