@@ -178,3 +178,20 @@ def test_pages_found_at_the_floor_are_those_wagtail_finds(client, school, class_
     old_url = client.get(url)
     assert old_url.status_code == 301  # Wagtail's redirect from the old URL, not the page itself
     assert client.get(old_url["Location"]).status_code == 404  # now under a class the parent may not see
+
+
+def test_a_remembered_class_page_signs_each_file_link_for_its_own_viewer(class_life):
+    from django.test import Client
+
+    from tests.media_links import links_on
+
+    first, second = Client(), Client()
+    first.force_login(make_parent(class_life)[0])
+    second.force_login(make_parent(class_life)[0])
+    first_links = {link for link in links_on(first, class_life.url) if "/documents/" in link}
+    second_links = {link for link in links_on(second, class_life.url) if "/documents/" in link}  # remembered content
+    assert first_links and second_links and first_links.isdisjoint(second_links)
+    for link in second_links:
+        assert second.get(link).status_code == 200
+    for link in first_links:
+        assert second.get(link).status_code == 403  # signed for the other browser
