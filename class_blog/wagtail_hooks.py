@@ -17,7 +17,12 @@ def class_blog_section(class_page, request, context):
     context["partner_view"] = not policy.can_view_class_private(request.user, class_page)
     context["can_manage_class"] = policy.can_manage_class(request.user, class_page)
     context["class_actions"] = class_actions(request.user, class_page, context["can_manage_class"])
-    context.update(class_posts_listing(request, class_page))
+    if request.GET:  # a filtered or later page of the blog: asked afresh
+        context.update(class_posts_listing(request, class_page))
+    else:  # the class page as families open it: remembered per audience (ent_pages.page_cache)
+        from ent_pages.page_cache import page_content
+
+        context.update(page_content(class_page, request).get("blog", lambda: class_posts_listing(request, class_page)))
     return "class_blog/includes/class_blog_section.html"
 
 

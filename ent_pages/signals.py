@@ -109,3 +109,42 @@ def _connect_access_version_signals():
 
 
 _connect_access_version_signals()
+
+
+def _connect_site_cache_signals():
+    """Page serving remembers the Sites (ent_pages.serving): a Site or a site root saved or deleted forgets them."""
+    from django.db.models.signals import post_delete, post_save
+
+    from .serving import forget_sites
+
+    post_save.connect(forget_sites, dispatch_uid="preau-forget-sites-save")
+    post_delete.connect(forget_sites, dispatch_uid="preau-forget-sites-delete")
+
+
+_connect_site_cache_signals()
+
+
+def _connect_page_content_signals():
+    """Class and school pages remember what they show (ent_pages.page_cache) until a page below them changes."""
+    from django.db.models.signals import post_delete
+    from wagtail.models import Page
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    from .page_cache import content_changed
+
+    def changed(sender, instance, **kwargs):
+        if isinstance(instance, Page):
+            content_changed(instance)
+
+    def moved(sender, instance, parent_page_before=None, **kwargs):
+        content_changed(instance)
+        if parent_page_before is not None:
+            content_changed(parent_page_before)  # the place it left (its parent's school and section)
+
+    page_published.connect(changed, dispatch_uid="preau-page-content-published", weak=False)
+    page_unpublished.connect(changed, dispatch_uid="preau-page-content-unpublished", weak=False)
+    post_page_move.connect(moved, dispatch_uid="preau-page-content-moved", weak=False)
+    post_delete.connect(changed, dispatch_uid="preau-page-content-deleted", weak=False)
+
+
+_connect_page_content_signals()

@@ -51,8 +51,9 @@ def children_pupil_accounts(request, context):
 
     if policy.is_pupil(request.user):
         return None
-    accounts = list(PupilAccount.objects.filter(pupil__guardianships__guardian__user=request.user)
-                    .select_related("user").distinct().order_by("user__first_name"))
+    # The policy's children of the family (from its remembered scope: no join over the city's guardianships).
+    accounts = list(PupilAccount.objects.filter(pupil__in=policy.pupils_of(request.user))
+                    .select_related("user").order_by("user__first_name"))
     if not accounts:
         return None
     asked = set(DisableRequest.objects.filter(handled_at__isnull=True, pupil__in=[a.pupil_id for a in accounts])

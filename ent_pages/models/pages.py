@@ -97,12 +97,20 @@ class SchoolPage(FrenchSearchable, Page):
         self.uai = normalize_uai(self.uai)
 
     def get_context(self, request, *args, **kwargs):
-        from ..access import policy
+        from ..page_cache import page_content
 
         context = super().get_context(request, *args, **kwargs)
-        children = self.get_children().live().specific().order_by("title")
-        context["visible_children"] = [child for child in children if policy.can_view(request.user, child)]
+        content = page_content(self, request)
+        context["visible_children"] = content.get("children", lambda: self._visible_children(request.user))
+        context["breadcrumb_ancestors"] = content.get("ancestors", lambda: list(self.get_ancestors()))
+        content.save()
         return context
+
+    def _visible_children(self, user):
+        from ..access import policy
+
+        children = self.get_children().live().specific().order_by("title")
+        return [child for child in children if policy.can_view(user, child)]
 
 
 class ClassPage(FrenchSlugMixin, FrenchSearchable, Page):
@@ -175,24 +183,53 @@ class ClassPage(FrenchSlugMixin, FrenchSearchable, Page):
     partner_hidden_fields = ("welcome",)
 
     def get_context(self, request, *args, **kwargs):
-        from ..access import policy
-        from ..media.models import LiveFileUsage, PrivateDocument, PrivateImage
+        from ..page_cache import page_content
 
         context = super().get_context(request, *args, **kwargs)
-        context["teachers"] = [t.user for t in self.teaching_assignments.select_related("user").order_by("user__last_name")]
-        # Built from published content (LiveFileUsage), never from the class's collection: a draft's
-        # photo or a file only uploaded is not listed (ent_pages.access, media rules).
-        usages = policy.viewable_file_usages(request.user, LiveFileUsage.objects.filter(page__path__startswith=self.path))
-        context["photos"] = (
-            PrivateImage.objects.filter(pk__in=usages.filter(image__isnull=False).values("image_id"))
-            .order_by("-created_at").prefetch_renditions("fill-320x240", "max-1600x1600")[: self.MEDIA_ON_PAGE]
-        )
-        context["documents"] = PrivateDocument.objects.filter(
-            pk__in=usages.filter(document__isnull=False).values("document_id")
-        ).order_by("-created_at")[: self.MEDIA_ON_PAGE]
+        # What every viewer of one audience sees, remembered per audience (ent_pages.page_cache).
+        content = page_content(self, request)
+        context["breadcrumb_ancestors"] = content.get("ancestors", lambda: list(self.get_ancestors()))
+        context["teachers"] = content.get("teachers", self._teachers)
+        context["photos"] = content.get("photos", lambda: self._photos(request))
+        context["documents"] = content.get("documents", lambda: self._documents(request))
+        context["section_galleries"] = content.get("galleries", lambda: self._galleries(request))
         # Other apps add their sections (the class blog...) through this Wagtail hook:
         # fn(class_page, request, context) returns a template name to include, or None.
         context["class_sections"] = [
             name for fn in hooks.get_hooks("class_page_sections") if (name := fn(self, request, context))
         ]
+        content.save()
         return context
+
+    def _teachers(self):
+        return [t.user for t in self.teaching_assignments.select_related("user").order_by("user__last_name")]
+
+    def _file_usages(self, request):
+        # Built from published content (LiveFileUsage), never from the class's collection: a draft's
+        # photo or a file only uploaded is not listed (ent_pages.access, media rules).
+        from ..access import policy
+        from ..media.models import LiveFileUsage
+
+        return policy.viewable_file_usages(request.user, LiveFileUsage.objects.filter(page__path__startswith=self.path))
+
+    def _photos(self, request):
+        from ..media.models import PrivateImage
+
+        usages = self._file_usages(request)
+        return list(
+            PrivateImage.objects.filter(pk__in=usages.filter(image__isnull=False).values("image_id"))
+            .order_by("-created_at").prefetch_renditions("fill-320x240", "max-1600x1600")[: self.MEDIA_ON_PAGE]
+        )
+
+    def _documents(self, request):
+        from ..media.models import PrivateDocument
+
+        usages = self._file_usages(request)
+        return list(PrivateDocument.objects.filter(
+            pk__in=usages.filter(document__isnull=False).values("document_id")
+        ).order_by("-created_at")[: self.MEDIA_ON_PAGE])
+
+    def _galleries(self, request):
+        from periscolaire.templatetags.periscolaire_tags import section_galleries
+
+        return section_galleries(self, request.user)

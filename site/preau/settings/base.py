@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "ent_pages.security.PreauCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The Wagtail Site from the shared cache rather than a query per request (ent_pages.serving).
+    "ent_pages.serving.CachedSiteMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -34,9 +34,19 @@ X_FRAME_OPTIONS = "DENY"  # Wagtail marks its own preview views SAMEORIGIN
 # per-process cache would let a revoked user in on the workers that did not see the change.
 if not os.environ.get("REDIS_URL"):
     raise ImproperlyConfigured("REDIS_URL must be set in production (a cache shared by all workers).")
-CACHES = {"default": {"BACKEND": "preau.cache.PersistentRedisCache", "LOCATION": os.environ["REDIS_URL"],
-                      # Several Préau sites (or a site and its staging copy) may share one Redis.
-                      "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "")}}
+CACHES = {
+    "default": {"BACKEND": "preau.cache.PersistentRedisCache", "LOCATION": os.environ["REDIS_URL"],
+                # Several Préau sites (or a site and its staging copy) may share one Redis.
+                "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "")},
+    # Wagtail writes every rendition a template uses to this cache, on every use: in Redis that was two
+    # round trips per photo (20 for a class page's 10 photos). Renditions decide nothing (file links are
+    # signed for each viewer as the page renders): each worker keeps its own.
+    "renditions": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
 # Sessions are read from the cache on every request and written through to the database, so that a
 # Redis restart or eviction logs nobody out (cached_db rather than the cache-only engine).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
