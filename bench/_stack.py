@@ -169,7 +169,11 @@ def session_cookie(user) -> str:
 def hey(url: str, requests: int = 200, concurrency: int = 1, cookie: str | None = None,
         method: str = "GET", body: str | None = None, headers: dict | None = None,
         statuses: tuple[str, ...] = ("200",)) -> list[float]:
-    """Response times in seconds of ``requests`` requests through Debian's hey (keep-alive, like a browser)."""
+    """Response times in seconds of ``requests`` requests through Debian's hey (keep-alive, like a browser).
+
+    hey gives each of its ``concurrency`` clients ``requests // concurrency`` requests: the count is rounded
+    up to a multiple of the concurrency, so that every request asked for is sent (and answered)."""
+    requests = -(-requests // concurrency) * concurrency
     command = ["hey", "-n", str(requests), "-c", str(concurrency), "-m", method, "-o", "csv"]
     for name, value in {**({"Cookie": cookie} if cookie else {}), **(headers or {})}.items():
         command += ["-H", f"{name}: {value}"]
