@@ -65,17 +65,28 @@ class CachedSiteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Only a Site already remembered: a view that never needs one (files, messages) makes no query
+        # for it on a cold cache; page serving (serve_page) fills the cache.
         if not hasattr(request, "_wagtail_site"):
-            request._wagtail_site = cached_site(request)
+            site = cached_site(request, remembered_only=True)
+            if site is not _UNKNOWN:
+                request._wagtail_site = site
         return self.get_response(request)
 
 
-def cached_site(request):
-    """The Site for this request's host and port (Wagtail's rules), from the shared cache."""
+_UNKNOWN = object()
+
+
+def cached_site(request, remembered_only=False):
+    """The Site for this request's host and port (Wagtail's rules), from the shared cache.
+
+    ``remembered_only``: the cache's answer or ``_UNKNOWN``, never a query."""
     hostname = split_domain_port(request._get_raw_host())[0]
     port = request.get_port()
     sites = cache.get(SITES_KEY) or {}
     key = f"{hostname}:{port}"
+    if key not in sites and remembered_only:
+        return _UNKNOWN
     if key not in sites:
         try:
             sites[key] = get_site_for_hostname(hostname, port)  # Wagtail's own rules
