@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PublicSitemap}}),
     path("recherche/", include("search.urls")),
+    path("api/v1/", include("api.urls")),
     path("", include("ent_pages.urls")),
     path("", include("periscolaire.urls")),
     path("vie-de-classe/", include("class_blog.urls")),
