@@ -104,6 +104,7 @@ class LoginView(ApiView):
         if not AxesProxyHandler.is_allowed(django_request, {"username": username}):
             raise exceptions.Throttled(detail=_("Too many failed attempts: try again in a quarter of an hour."))
         user = authenticate(django_request, username=username, password=password)
+        _refuse_if_locked(django_request)
         if user is None:
             raise exceptions.AuthenticationFailed(_("Wrong username or password."), code="bad_credentials")
         if not policy.may_use_api(user):
@@ -120,10 +121,19 @@ class LoginView(ApiView):
                 )
             if second_factor.verify(user, code) is None:
                 user_login_failed.send(sender=__name__, credentials={"username": username}, request=django_request)
+                _refuse_if_locked(django_request)
                 raise exceptions.AuthenticationFailed(_("This code is not valid."), code="bad_code")
         row, token = tokens.issue(user, data.validated_data.get("device", "") or _("Application"))
         answer = {"id": row.pk, "token": token, "media_key": tokens.media_key(row), "device": row.name}
         return Response(s.IssuedTokenSerializer(answer).data, status=status.HTTP_201_CREATED)
+
+
+def _refuse_if_locked(django_request):
+    """The failure just counted locked the client out: answer 429 in JSON here, rather than the HTML page
+    that django-axes' middleware would put in place of the answer."""
+    if getattr(django_request, "axes_locked_out", False):
+        django_request.axes_locked_out = False
+        raise exceptions.Throttled(detail=_("Too many failed attempts: try again in a quarter of an hour."))
 
 
 class LogoutView(ApiView):
