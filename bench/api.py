@@ -15,6 +15,7 @@ bare Wagtail page (a piece of school news with an empty body) alternated in the 
 
 import argparse
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -121,6 +122,9 @@ def main():
     os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/preau_bench_api")
     reset_database()
     django_setup(migrate=True)
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)  # production pages need the manifest
     print(load_line("start"), flush=True)
     parent, bare = setup(args.posts)
 
@@ -134,6 +138,11 @@ def main():
     print("warm queries: " + ", ".join(f"{name} {n}" for name, n in counts.items()) + "  (goal: json ≤ 10)")
     with Stack(workers=2) as stack:
         targets = {name: stack.url(path) for name, (path, _cookie) in paths.items()}
+        auth = f"Authorization: Bearer {token}"
+        # Cold workers (imports, first queries) may take longer than hey's 20 s timeout on a loaded machine.
+        for url in targets.values():
+            warm = ["hey", "-n", "8", "-c", "2", "-t", "180", "-H", f"Cookie: {cookie}", "-H", auth]
+            subprocess.run([*warm, url], check=True, capture_output=True)  # noqa: S603
         for concurrency in args.concurrency:
             # One session cookie and one token for every target: the API reads the token only, the pages the cookie.
             figures = alternate(
