@@ -104,7 +104,8 @@ def count_queries(paths, headers):
     counts = {}
     for name, (path, cookie) in paths.items():
         client = Client(HTTP_HOST="127.0.0.1", headers={**headers, "Cookie": cookie})
-        assert client.get(path).status_code == 200, (name, path)
+        statuses = [client.get(path).status_code for _ in range(2)]
+        assert statuses[-1] == 200, (name, path, statuses)
         with CaptureQueriesContext(connection) as queries:
             client.get(path)
         counts[name] = len(queries)
