@@ -144,7 +144,7 @@ def main():
         auth = f"Authorization: Bearer {token}"
         # Cold workers (imports, first queries) may take longer than hey's 20 s timeout on a loaded machine.
         for url in targets.values():
-            warm = ["hey", "-n", "8", "-c", "2", "-t", "180", "-H", f"Cookie: {cookie}", "-H", auth]
+            warm = ["hey", "-n", "20", "-c", "2", "-t", "180", "-H", f"Cookie: {cookie}", "-H", auth]
             subprocess.run([*warm, url], check=True, capture_output=True)  # noqa: S603
         for concurrency in args.concurrency:
             # One session cookie and one token for every target: the API reads the token only, the pages the cookie.
