@@ -1063,6 +1063,21 @@ class AccessPolicy:
         family_schools = {path[:SCHOOL_PREFIX] for path in scope.class_paths}
         return bool(scope.class_paths) and scope.member_school_paths <= family_schools
 
+    # ------------------------------------------------------------ the JSON API (issue 16, api/)
+    # The phone app reads what the HTML pages show, through the same rules: every endpoint of the api
+    # app asks the methods above (viewable, can_view, can_view_class_private, received_notes,
+    # can_view_file...). Only who may hold a token is decided here.
+
+    def may_use_api(self, user) -> bool:
+        """Whether `user` may obtain and use an API token (the family and staff app).
+
+        Active accounts, pupils' excepted: a pupil's session is confined to the pupil space on a
+        shared tablet (``pupil_may_use``), and a token kept on a device would outlive that confinement.
+        """
+        if user is None or not user.is_authenticated or not user.is_active:
+            return False
+        return not self.is_pupil(user)
+
     # ========================================================== conversations (issue 14, conversations/)
     # Private messaging between people who may talk (see docs/conversations.md):
     # - a family member ↔ their children's teachers (this year's class), the school's directors and

@@ -32,13 +32,7 @@ def my_space(request):
     user = request.user
     year = current_school_year()
     scope = policy.scope(user)
-    pupils = list(
-        policy.pupils_of(user)
-        .annotate(class_page_id=Subquery(
-            Enrolment.objects.filter(pupil=OuterRef("pk"), school_year=year).values("class_page_id")[:1]
-        ))
-        .order_by("first_name")
-    )
+    pupils = list(children_of(user, year))
     context = {"school_year": year}
     context["sections"] = [name for fn in hooks.get_hooks("my_space_sections") if (name := fn(request, context))]
     if "my_classes" not in context:
@@ -52,6 +46,19 @@ def my_space(request):
     context["schools"] = schools.order_by("title")
     context["directed_schools"] = directed_schools(user, scope)
     return render(request, "ent_pages/my_space.html", context)
+
+
+def children_of(user, year=None):
+    """The pupils a user acts for, first names in order, each with ``class_page_id``: their class this year
+    (None if not enrolled). One query; "my space" and the JSON API (api.views) list children with it."""
+    year = year or current_school_year()
+    return (
+        policy.pupils_of(user)
+        .annotate(class_page_id=Subquery(
+            Enrolment.objects.filter(pupil=OuterRef("pk"), school_year=year).values("class_page_id")[:1]
+        ))
+        .order_by("first_name", "pk")
+    )
 
 
 def theme_css(request):

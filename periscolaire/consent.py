@@ -72,6 +72,23 @@ def guardian_decisions(pupils, purposes, school_year):
     return result
 
 
+def guardian_rows(guardianships, purposes, decisions):
+    """For a guardian's own page (and the JSON API): per guardianship, each purpose with their decision
+    (``mine``) and the child's effective consent. `decisions` from ``guardian_decisions``; no query."""
+    effective = {key: combine(by_guardian.values()) for key, by_guardian in decisions.items()}
+    rows = []
+    for guardianship in guardianships:
+        items = []
+        for purpose in purposes:
+            mine = decisions[(guardianship.pupil_id, purpose)].get(guardianship.guardian_id, NOT_GIVEN)
+            items.append({
+                "purpose": purpose, "name": f"consent-{guardianship.pk}-{purpose.value}", "mine": mine,
+                "effective": effective[(guardianship.pupil_id, purpose)],
+            })
+        rows.append({"guardianship": guardianship, "pupil": guardianship.pupil, "items": items})
+    return rows
+
+
 def effective_consents(pupils, purposes, school_year):
     """{(pupil_id, purpose): given | refused | not_given}."""
     return {key: combine(by_guardian.values()) for key, by_guardian in guardian_decisions(pupils, purposes, school_year).items()}

@@ -86,17 +86,7 @@ def my_image_consents(request):
             messages.info(request, _("Nothing changed."))
         return redirect("periscolaire:my_image_consents")
 
-    effective = {key: consent_rules.combine(by_guardian.values()) for key, by_guardian in decisions.items()}
-    rows = []
-    for guardianship in guardianships:
-        items = []
-        for purpose in purposes:
-            mine = decisions[(guardianship.pupil_id, purpose)].get(guardianship.guardian_id, ConsentDecision.NOT_GIVEN)
-            items.append({
-                "purpose": purpose, "name": f"consent-{guardianship.pk}-{purpose.value}", "mine": mine,
-                "effective": effective[(guardianship.pupil_id, purpose)],
-            })
-        rows.append({"guardianship": guardianship, "pupil": guardianship.pupil, "items": items})
+    rows = consent_rules.guardian_rows(guardianships, purposes, decisions)
     return render(request, "periscolaire/my_image_consents.html", {"rows": rows, "school_year": year,
                                                                    "Decision": ConsentDecision})
 

@@ -4,6 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 
+from api.account import devices as account_devices
 from ent_pages import serving
 from ent_pages.admin_listings import EditablePageTypesUsageReportView
 from ent_pages.second_factor import views as second_factor_views
@@ -18,6 +19,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PublicSitemap}}),
     path("recherche/", include("search.urls")),
+    path("api/v1/", include("api.urls")),
+    path("mon-compte/appareils/", account_devices, name="account_devices"),
     path("", include("ent_pages.urls")),
     path("", include("periscolaire.urls")),
     path("vie-de-classe/", include("class_blog.urls")),

@@ -23,6 +23,10 @@ INSTALLED_APPS = [
     "pupils",
     "school_calendar",
     "push",
+    # The phone app's JSON API (issue 16): DRF (Wagtail's dependency) and its OpenAPI schema.
+    "api",  # no models: tokens are Wagtail's APIToken
+    "rest_framework",
+    "drf_spectacular",
     # Background tasks (notifications, digests) stored in the database and run by `db_worker`.
     "django_tasks_db",
     "wagtail.contrib.forms",
@@ -173,6 +177,24 @@ LOGIN_URL = "ent_pages:login"
 LOGIN_REDIRECT_URL = "ent_pages:my_space"
 LOGOUT_REDIRECT_URL = "/"
 WAGTAIL_FRONTEND_LOGIN_URL = "/connexion/"
+
+# The JSON API (api/, docs/api.md): each view sets its authentication, throttle, pagination and errors;
+# only the schema generator is global. PREAU_API_RATE: requests per token (DRF throttle syntax).
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+}
+PREAU_API_RATE = os.environ.get("PREAU_API_RATE", "120/min")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Préau API",
+    "DESCRIPTION": "The JSON API of Préau's phone app (docs/api.md).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "PREPROCESSING_HOOKS": ["api.schema.only_api_v1"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French"))]
