@@ -24,9 +24,14 @@ def test_a_parent_activates_with_the_letter_code_and_acknowledges_a_note(browser
     EnrolmentFactory(pupil=pupil, class_page=class_page)
     GuardianshipFactory(guardian=guardian, pupil=pupil)
     code = activation.issue_codes(guardian_ids=[guardian.pk])[("guardian", guardian.pk)]
-    note = note_service.send_note(make_teacher(class_page), title="Sortie au musée des Augustins",
-                                  text="Jeudi, nous irons au musée. Merci de signer ce mot.", class_page=class_page,
-                                  scheduled_for=SENT, now=SENT)
+    note = note_service.send_note(
+        make_teacher(class_page),
+        title="Sortie au musée des Augustins",
+        text="Jeudi, nous irons au musée. Merci de signer ce mot.",
+        class_page=class_page,
+        scheduled_for=SENT,
+        now=SENT,
+    )
 
     context = browser.new_context()
     page = context.new_page()

@@ -1,7 +1,6 @@
 """A teacher writes a class post with a photo in the Wagtail admin and publishes it; the class's parent
 sees the post and its photo (headless Chromium, the real login with the second factor)."""
 
-import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.browser import browser_marks, import_playwright, log_in, log_in_with_second_factor, screenshot
@@ -14,7 +13,9 @@ pytestmark = browser_marks()
 PASSWORD = "Un-mot-de-passe-2026"  # tests.factories.UserFactory
 
 
-def test_a_teacher_publishes_a_post_with_a_photo_and_the_class_parent_sees_it(browser, live_server, class_page, tmp_path, settings):
+def test_a_teacher_publishes_a_post_with_a_photo_and_the_class_parent_sees_it(
+    browser, live_server, class_page, tmp_path, settings
+):
     from class_blog.models import ClassPostPage
 
     teacher = make_teacher(class_page, username="enseignante.ce1b")
@@ -31,8 +32,6 @@ def test_a_teacher_publishes_a_post_with_a_photo_and_the_class_parent_sees_it(br
     page = context.new_page()
     log_in_with_second_factor(page, base, teacher, device, PASSWORD)
     page.goto(f"{base}/admin/pages/add/class_blog/classpostpage/{class_page.pk}/")
-    screenshot(page, "dbg-1")
-    open("/tmp/br/add.html", "w").write(page.content())
     page.locator("#id_title").fill("Nos semis de haricots")
     page.get_by_title("Insérer un bloc").first.click()
     page.get_by_role("option", name="Image avec légende").click()
