@@ -33,3 +33,16 @@ TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "background": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
 }
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A test database in a file (in RAM where the machine has /dev/shm) rather than in memory: Django
+    # shares an in-memory database's one connection between the test and every live-server thread, and
+    # two of them writing at once (a browser's page and its favicon) failed with "database table is
+    # locked". With a file, each thread has its own connection and waits for SQLite's lock instead.
+    # One file per checkout (pytest-django adds each xdist worker's suffix), kept by --reuse-db like
+    # any reused test database, recreated by --create-db.
+    import hashlib
+
+    _ram = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())  # noqa: F405, S108
+    _checkout = hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:10]  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(_ram / f"preau-test-{_checkout}.sqlite3")}  # noqa: F405
