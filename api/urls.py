@@ -1,6 +1,7 @@
 """/api/v1/: the phone app's JSON API (docs/api.md). The schema is at /api/v1/schema/."""
 
 from django.urls import path, re_path
+from django.utils.cache import patch_cache_control
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
@@ -9,10 +10,20 @@ from .exceptions import not_found
 
 app_name = "api"
 
+_schema = SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[AllowAny])
+
+
+def schema(request, *args, **kwargs):
+    """The OpenAPI schema, open to all. Answered "private, no-store" like every API answer: without an
+    authenticator DRF sets the request's user to anonymous, so PrivateResponsesMiddleware would not mark
+    a logged-in visitor's answer itself."""
+    response = _schema(request, *args, **kwargs)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
 urlpatterns = [
-    path(
-        "schema/", SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[AllowAny]), name="schema"
-    ),
+    path("schema/", schema, name="schema"),
     path("auth/login/", views.LoginView.as_view(), name="login"),
     path("auth/logout/", views.LogoutView.as_view(), name="logout"),
     path("tokens/", views.TokenListView.as_view(), name="tokens"),

@@ -11,6 +11,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -63,7 +64,10 @@ class SignedForDevice:
         viewing = self.__dict__.pop("_viewing", None)
         if viewing is not None:
             viewing.__exit__(None, None, None)
-        return super().finalize_response(request, response, *args, **kwargs)
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # Every API answer is the asker's alone (a token is no cookie: PrivateResponsesMiddleware cannot tell).
+        patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
 class ApiView(SignedForDevice, APIView):
