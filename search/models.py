@@ -49,7 +49,7 @@ class PageEntry(models.Model):
     ``tags`` are `policy.index_tags(page)`; a user's are `policy.index_tags_for(user)`: a page matches
     when they overlap. The table, the ``preau_french`` text search configuration (French with unaccent)
     and its indexes exist on PostgreSQL only (migration 0002): the model is unmanaged, and SQLite keeps
-    Wagtail's own index. Rows are removed with their page (ON DELETE CASCADE in the database).
+    Wagtail's own index. Rows are removed with their page (a row trigger in the database, migration 0003).
     """
 
     page = models.OneToOneField("wagtailcore.Page", primary_key=True, on_delete=models.DO_NOTHING,
