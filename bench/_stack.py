@@ -187,6 +187,17 @@ def hey(url: str, requests: int = 200, concurrency: int = 1, cookie: str | None 
     return [float(row["response-time"]) for row in rows]
 
 
+def warm_queries(client, path: str) -> int:
+    """SQL queries of one request to ``path`` by the Django test ``client`` (in-process, same database and
+    cache as the stack): call it after a first request, so that it counts a warm page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    return len(queries)
+
+
 def percentile(values, fraction: float) -> float:
     """Nearest-rank percentile (p95 of 200 values is the 190th: a true p95, not a p90)."""
     ordered = sorted(values)

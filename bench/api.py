@@ -20,7 +20,16 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _stack import Stack, alternate, django_setup, load_line, production_env, ratio_line, session_cookie  # noqa: E402
+from _stack import (  # noqa: E402
+    Stack,
+    alternate,
+    django_setup,
+    load_line,
+    production_env,
+    ratio_line,
+    session_cookie,
+    warm_queries,
+)
 
 
 def reset_database():
@@ -97,18 +106,14 @@ def setup(posts):
 
 def count_queries(paths, headers):
     """Warm query counts of each path (in-process, same database and cache)."""
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     counts = {}
     for name, (path, cookie) in paths.items():
         client = Client(HTTP_HOST="127.0.0.1", headers={**headers, "Cookie": cookie})
         statuses = [client.get(path).status_code for _ in range(2)]
         assert statuses[-1] == 200, (name, path, statuses)
-        with CaptureQueriesContext(connection) as queries:
-            client.get(path)
-        counts[name] = len(queries)
+        counts[name] = warm_queries(client, path)
     return counts
 
 

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _stack import Stack, alternate, django_setup, load_line, production_env, ratio_line  # noqa: E402
+from _stack import Stack, alternate, django_setup, load_line, production_env, ratio_line, warm_queries  # noqa: E402
 
 SEQUENCE = ("soleil", "arbre", "poisson")
 
@@ -127,15 +127,10 @@ def bench_login(class_page, emma, repeat):
 
 def count_queries(client, paths):
     """Warm query counts of each path for the logged-in pupil (in-process, same database and cache)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     counts = {}
     for name, path in paths.items():
         assert client.get(path).status_code == 200, (name, path)
-        with CaptureQueriesContext(connection) as queries:
-            client.get(path)
-        counts[name] = len(queries)
+        counts[name] = warm_queries(client, path)
     return counts
 
 
