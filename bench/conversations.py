@@ -68,7 +68,14 @@ def make_school():
     from ent_pages.tree import ensure_city_home
     from tests.factories import ClassPageFactory, SchoolPageFactory, make_teacher
 
+    from datetime import time as clock
+
+    from class_blog.models import SchoolQuietHours
+
     school = SchoolPageFactory(parent=ensure_city_home(), title="École du banc", uai="0319998Y")
+    # Notifications due at once at any hour (quiet one second a night, weekends too): the figures must
+    # not depend on the hour the bench runs at; the worker's side is measured as on a school day.
+    SchoolQuietHours.objects.create(school=school, evening=clock(23, 59, 59), morning=clock(0, 0), weekend=False)
     class_page = ClassPageFactory(parent=school, title="CE1 banc")
     return school, class_page, make_teacher(class_page, username="teacher.bench")
 
