@@ -57,7 +57,7 @@ def schedule_notifications(threads, visible_at, sender, now, *, recipients=None,
         for school_id in schools:
             schedule_notifications([t for t in threads if t.school_id == school_id], visible_at, sender, now)
         return
-    due = created_owing or notification_due(schools.pop(), visible_at, now)
+    school_id = schools.pop()
     quiet = {sender.pk}  # those never owed a notification here
     if any(thread.kind == Thread.Kind.PUPIL for thread in threads):
         # Pupil accounts never get email notifications: they read their messages in their space.
@@ -65,8 +65,9 @@ def schedule_notifications(threads, visible_at, sender, now, *, recipients=None,
                      .values_list("user_id", flat=True))
     if created_owing:
         forget_unread(recipients)
-        enqueue_delivery(thread_ids, due, now)
+        enqueue_delivery(thread_ids, created_owing, now)
         return
+    due = None  # the school's quiet hours are read (cache) only when someone becomes owed
     if recipients is None:
         rows = list(Participant.objects.filter(thread__in=thread_ids).values_list(
             "pk", "user_id", "notify_due_at", "notified_at", "last_read_at"))
@@ -74,17 +75,22 @@ def schedule_notifications(threads, visible_at, sender, now, *, recipients=None,
         owing = [pk for pk, uid, owed, told, read in rows
                  if uid not in quiet and owed is None and not _told_since_read(told, read)]
         senders = [pk for pk, uid, *_rest in rows if uid == sender.pk] if sender_read else []
-        if owing or senders:
-            # Only the rows that change: a reply to someone already owed or told locks no other row.
+        # Only the rows that change: a reply to someone already owed or told locks no other row.
+        changes = {}
+        if senders:
+            changes["last_read_at"] = Case(When(pk__in=senders, then=Value(now)), default=F("last_read_at"))
+        if owing:
+            due = notification_due(school_id, visible_at, now)
             # The conditions are written again: a concurrent reply or delivery may have changed them.
             newly = Q(pk__in=owing, notify_due_at__isnull=True) & (
                 Q(notified_at__isnull=True) | Q(last_read_at__gte=F("notified_at")))
-            Participant.objects.filter(pk__in=owing + senders).update(
-                notify_due_at=Case(When(newly, then=Value(due)), default=F("notify_due_at")),
-                last_read_at=Case(When(pk__in=senders, then=Value(now)), default=F("last_read_at")))
+            changes["notify_due_at"] = Case(When(newly, then=Value(due)), default=F("notify_due_at"))
+        if changes:
+            Participant.objects.filter(pk__in=owing + senders).update(**changes)
     else:  # new rows: nobody is owed or was told yet
         owing = bool(recipients)
         if owing:
+            due = notification_due(school_id, visible_at, now)
             Participant.objects.filter(thread__in=thread_ids, notify_due_at__isnull=True).exclude(user__in=quiet).update(
                 notify_due_at=due)
     forget_unread(recipients)
