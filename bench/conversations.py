@@ -10,7 +10,8 @@
    notifications): `--users` parents each reply in their own thread with the teacher, one `hey`
    process per user (its own session cookie), at a rate adding up to `--per-minute` messages per
    minute for `--seconds`, `--rounds` times. Prints the requests sent, errors, the rate reached and
-   p50/p95/p99 latency. Goal: 1,000 per minute with p95 ≤ 300 ms.
+   p50/p95/p99 latency, and the CPU the stack used per reply (steadier than latencies on a shared
+   machine). Goal: 1,000 per minute with p95 ≤ 300 ms.
    Each `hey` sends at a fixed interval (`-q`): started together, the 40 parents would all press "Envoyer"
    in the same millisecond every 2.4 s, a burst no real class makes. `--phase random` (the default)
    starts each parent at a random moment of the first interval (seeded), as independent people do;
@@ -65,10 +66,16 @@ def percentile(values, fraction):
 
 
 def make_school():
+    from datetime import time as clock
+
+    from class_blog.models import SchoolQuietHours
     from ent_pages.tree import ensure_city_home
     from tests.factories import ClassPageFactory, SchoolPageFactory, make_teacher
 
     school = SchoolPageFactory(parent=ensure_city_home(), title="École du banc", uai="0319998Y")
+    # Notifications due at once at any hour (quiet one second a night, weekends too): the figures must
+    # not depend on the hour the bench runs at; the worker's side is measured as on a school day.
+    SchoolQuietHours.objects.create(school=school, evening=clock(23, 59, 59), morning=clock(0, 0), weekend=False)
     class_page = ClassPageFactory(parent=school, title="CE1 banc")
     return school, class_page, make_teacher(class_page, username="teacher.bench")
 
@@ -195,6 +202,50 @@ def prepare_throughput(class_page, users):
     return targets
 
 
+def stack_cpu(stack):
+    """CPU seconds used so far by each process of the stack (nginx, gunicorn, the task worker) and by
+    the PostgreSQL backends of this database, by pid (Linux /proc). The difference over a round, per
+    reply, does not depend on what else the shared machine runs, unlike the latencies."""
+    from django.db import connection
+
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def read(pid):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{pid}/cmdline") as f:
+                command = f.read()
+        except OSError:
+            return None
+        return int(fields[1]), (int(fields[11]) + int(fields[12])) / ticks, command
+
+    procs = {int(p): info for p in os.listdir("/proc") if p.isdigit() and (info := read(p))}
+    mine, todo = {}, [stack.process.pid]
+    while todo:
+        parent = todo.pop()
+        for pid, (ppid, cpu, command) in procs.items():
+            if ppid == parent:
+                todo.append(pid)
+                kind = "gunicorn" if "gunicorn" in command else "task worker" if "db_worker" in command else \
+                    "nginx" if "nginx" in command else "other"
+                mine[pid] = (kind, cpu)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            mine.update({pid: ("postgres", procs[pid][1]) for (pid,) in cursor.fetchall() if pid in procs})
+    return mine
+
+
+def cpu_line(before, after, replies):
+    """Stack CPU per reply over a round, by kind of process (new processes count from zero)."""
+    used = {}
+    for pid, (kind, cpu) in after.items():
+        used[kind] = used.get(kind, 0.0) + cpu - before.get(pid, (kind, 0.0))[1]
+    parts = ", ".join(f"{kind} {seconds / replies * 1000:.1f}" for kind, seconds in sorted(used.items()))
+    return f"stack CPU per reply {sum(used.values()) / replies * 1000:.1f} ms ({parts})"
+
+
 def throughput(stack, targets, per_minute, seconds, workdir, round_no, phase="random"):
     from django.middleware.csrf import _get_new_csrf_string
 
@@ -207,6 +258,7 @@ def throughput(stack, targets, per_minute, seconds, workdir, round_no, phase="ra
     procs = []
     interval = 1 / rate
     offsets = sorted(random.Random(round_no).uniform(0, interval) for _ in targets) if phase == "random" else [0.0] * users
+    cpu_before = stack_cpu(stack)
     started = time.time()
     for n, (thread_id, cookie) in enumerate(targets):
         time.sleep(max(0.0, started + offsets[n] - time.time()))
@@ -219,10 +271,15 @@ def throughput(stack, targets, per_minute, seconds, workdir, round_no, phase="ra
              "-T", "application/x-www-form-urlencoded", "-D", str(body), "-o", "csv",
              "-H", f"Cookie: {cookie}; csrftoken={token}", "-H", f"Referer: {stack.url('/')}",
              stack.url(f"/messages/{thread_id}/")], stdout=out), out))
+    cpu_after = {}
+    while any(proc.poll() is None for proc, _out in procs):  # sampled: a database connection may be replaced
+        cpu_after.update(stack_cpu(stack))
+        time.sleep(1)
     for proc, out in procs:
         proc.wait()
         out.close()
     elapsed = time.time() - started
+    cpu_after.update(stack_cpu(stack))
     latencies, codes = [], {}  # latencies of the replies sent (302); a waiting page (503) is no message sent
     for n in range(users):
         with open(workdir / f"hey{n}.csv") as f:
@@ -237,6 +294,7 @@ def throughput(stack, targets, per_minute, seconds, workdir, round_no, phase="ra
           f"status codes {codes}; messages stored {stored}; {load_line('the end of the round')}")
     print(f"  latency p50 {percentile(latencies, .5) * 1000:.0f} ms, p95 {percentile(latencies, .95) * 1000:.0f} ms, "
           f"p99 {percentile(latencies, .99) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms")
+    print(f"  {cpu_line(cpu_before, cpu_after, max(1, len(latencies)))} (nginx, gunicorn, task worker, PostgreSQL backends)")
 
 
 def main():

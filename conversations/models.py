@@ -97,6 +97,9 @@ class Participant(models.Model):
     last_read_at = models.DateTimeField(_("last read at"), null=True, blank=True)
     #: A notification is owed for messages up to now; sent at this time (after quiet hours).
     notify_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    #: When they were last told of new messages here (email, push). Until they open the thread again
+    #: (``last_read_at``), later messages owe them nothing more: one notification per unread stretch.
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("participant")

@@ -6,6 +6,12 @@ holds it, and a ``deliver_notifications`` task is enqueued on the "background" t
 ``run_after`` at that time: the worker (`manage.py db_worker --backend background`, started by
 deploy/serve.py and `make run`) sends it, never the request. ``send_message_notifications`` (cron,
 every few minutes) catches up with anything a stopped worker missed.
+
+One notification per unread stretch: a participant told of new messages in a thread
+(``Participant.notified_at``) is owed nothing more there until they open it again. A family that
+writes five replies in a row to a teacher who has not read yet causes one email and one task, not
+five (the daily digest still counts every new message). Replies to someone already owed or already
+told write only the sender's own row and enqueue nothing.
 """
 
 from django.conf import settings
@@ -34,14 +40,14 @@ def notification_due(school_id, visible_at, now):
 
 
 def schedule_notifications(threads, visible_at, sender, now, *, recipients=None, sender_read=False, created_owing=None):
-    """Owe a notification to every other participant of `threads` (kept if one is already owed) and
-    enqueue its delivery at the end of quiet hours.
+    """Owe a notification to the other participants of `threads` who are not owed one yet and were not
+    told since they last read (one per unread stretch), and enqueue its delivery at the end of quiet hours.
 
     `recipients`: the user ids of the other participants when the caller knows them and none is owed
     yet (a new thread, a broadcast); else they are read (one query). `sender_read`: the same update
     marks the thread read for the sender (a reply). `created_owing`: the due time the caller already
     wrote in the new participant rows (a broadcast): only the task is left. Two or three queries
-    whatever the number of threads.
+    whatever the number of threads; a reply that owes nobody anything new writes only the sender's row.
     """
     from .sending import forget_unread
 
@@ -51,7 +57,7 @@ def schedule_notifications(threads, visible_at, sender, now, *, recipients=None,
         for school_id in schools:
             schedule_notifications([t for t in threads if t.school_id == school_id], visible_at, sender, now)
         return
-    due = created_owing or notification_due(schools.pop(), visible_at, now)
+    school_id = schools.pop()
     quiet = {sender.pk}  # those never owed a notification here
     if any(thread.kind == Thread.Kind.PUPIL for thread in threads):
         # Pupil accounts never get email notifications: they read their messages in their space.
@@ -59,24 +65,42 @@ def schedule_notifications(threads, visible_at, sender, now, *, recipients=None,
                      .values_list("user_id", flat=True))
     if created_owing:
         forget_unread(recipients)
-        enqueue_delivery(thread_ids, due, now)
+        enqueue_delivery(thread_ids, created_owing, now)
         return
+    due = None  # the school's quiet hours are read (cache) only when someone becomes owed
     if recipients is None:
-        rows = list(Participant.objects.filter(thread__in=thread_ids).values_list("user_id", "notify_due_at"))
-        recipients = [uid for uid, _owed in rows if uid != sender.pk]  # their unread counts change
-        newly_owed = any(owed is None for uid, owed in rows if uid not in quiet)
-    else:
-        newly_owed = bool(recipients)
-    owed = Case(When(~Q(user__in=quiet) & Q(notify_due_at__isnull=True), then=Value(due)), default=F("notify_due_at"))
-    if sender_read:
-        Participant.objects.filter(thread__in=thread_ids).update(
-            notify_due_at=owed, last_read_at=Case(When(user=sender.pk, then=Value(now)), default=F("last_read_at")))
-    elif newly_owed:
-        Participant.objects.filter(thread__in=thread_ids, notify_due_at__isnull=True).exclude(user__in=quiet).update(
-            notify_due_at=due)
+        rows = list(Participant.objects.filter(thread__in=thread_ids).values_list(
+            "pk", "user_id", "notify_due_at", "notified_at", "last_read_at"))
+        recipients = [uid for _pk, uid, *_rest in rows if uid != sender.pk]  # their unread counts change
+        owing = [pk for pk, uid, owed, told, read in rows
+                 if uid not in quiet and owed is None and not _told_since_read(told, read)]
+        senders = [pk for pk, uid, *_rest in rows if uid == sender.pk] if sender_read else []
+        # Only the rows that change: a reply to someone already owed or told locks no other row.
+        changes = {}
+        if senders:
+            changes["last_read_at"] = Case(When(pk__in=senders, then=Value(now)), default=F("last_read_at"))
+        if owing:
+            due = notification_due(school_id, visible_at, now)
+            # The conditions are written again: a concurrent reply or delivery may have changed them.
+            newly = Q(pk__in=owing, notify_due_at__isnull=True) & (
+                Q(notified_at__isnull=True) | Q(last_read_at__gte=F("notified_at")))
+            changes["notify_due_at"] = Case(When(newly, then=Value(due)), default=F("notify_due_at"))
+        if changes:
+            Participant.objects.filter(pk__in=owing + senders).update(**changes)
+    else:  # new rows: nobody is owed or was told yet
+        owing = bool(recipients)
+        if owing:
+            due = notification_due(school_id, visible_at, now)
+            Participant.objects.filter(thread__in=thread_ids, notify_due_at__isnull=True).exclude(user__in=quiet).update(
+                notify_due_at=due)
     forget_unread(recipients)
-    if newly_owed:
+    if owing:
         enqueue_delivery(thread_ids, due, now)
+
+
+def _told_since_read(notified_at, last_read_at):
+    """Told of new messages and not back in the thread since: owed nothing more there."""
+    return notified_at is not None and (last_read_at is None or last_read_at < notified_at)
 
 
 def enqueue_delivery(thread_ids, due, now):
@@ -151,7 +175,9 @@ def due_notification_emails(now=None, thread_ids=None):
                 + ["", _("Read and answer it on Préau.")]
             )
             emails.append([user.email, subject, body])
-    Participant.objects.filter(pk__in=[p.pk for p in due]).update(notify_due_at=None)
+    told = [p.pk for p in due if p.thread_id in owed.get(p.user_id, ())]
+    Participant.objects.filter(pk__in=[p.pk for p in due]).update(
+        notify_due_at=None, notified_at=Case(When(pk__in=told, then=Value(now)), default=F("notified_at")))
     if owed:
         notifications_due.send(sender=Participant, owed=owed, now=now)
     return emails
