@@ -144,6 +144,14 @@ def current_pages(ids=None):
     return pages
 
 
+def returnable_pages(user, ids) -> dict[int, Page]:
+    """`returnable_ids` with the pages' rows (base pages: enough for their title and URL), same query."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    return {page.pk: page for page in policy.searchable(user, current_pages(ids))}
+
+
 def returnable_ids(user, ids) -> set[int]:
     """The ids among an engine's answer that may leave: asked of the access policy again, in one query,
     whatever the index said (a document left stale by a failed update must not leak)."""
@@ -155,15 +163,21 @@ def returnable_ids(user, ids) -> set[int]:
 
 def build_hit(page, params, request=None) -> Hit:
     """A result line for a page the engine returned (specific instance)."""
-    summary = getattr(page, "summary", "") or page.search_description or ""
+    snippet, summary = passage(page, params)
     return Hit(
         page=page,
         title=page.title,
         url=page.get_url(request) or "",
         type_label=capfirst(page._meta.verbose_name),
-        snippet=highlight(searchable_text(page), params.q),
+        snippet=snippet,
         summary=summary,
     )
+
+
+def passage(page, params) -> tuple[str, str]:
+    """(highlighted snippet, summary) of a specific page for the words of `params`."""
+    summary = getattr(page, "summary", "") or page.search_description or ""
+    return highlight(searchable_text(page), params.q), summary
 
 
 def label_facets(counts: dict[str, Counter], params: SearchParams) -> dict[str, list[FacetValue]]:
@@ -278,11 +292,23 @@ class DatabaseSearchEngine:
         plain = plain_query(params.q)
         if not plain:
             return outcome
-        hits, counts, outcome.total, outcome.approximate = pgindex.search(user, params, plain, timezone.localdate())
-        page_ids = [pk for pk, _content_type in hits]
-        allowed = returnable_ids(user, page_ids)  # defence in depth: the policy itself, over ten ids
-        pages = load_pages([pk for pk in page_ids if pk in allowed], content_types=dict(hits))
-        outcome.hits = [build_hit(page, params, request) for page in pages]
+        def passages(hits):  # computed with a new answer, remembered with it
+            pages = load_pages([pk for pk, _content_type in hits], content_types=dict(hits))
+            return {page.pk: passage(page, params) for page in pages}
+
+        hits, counts, outcome.total, outcome.approximate, lines = pgindex.search(
+            user, params, plain, timezone.localdate(), passages=passages
+        )
+        # Defence in depth: the policy itself, over ten ids, whatever the index (or the cache) said; the
+        # same query brings the rows that give each hit its current title and URL.
+        allowed = returnable_pages(user, [pk for pk, _content_type in hits])
+        for pk, content_type_id in hits:
+            if pk not in allowed or pk not in lines:
+                continue
+            page, (snippet, summary) = allowed[pk], lines[pk]
+            model = ContentType.objects.get_for_id(content_type_id).model_class() or type(page)
+            outcome.hits.append(Hit(page=page, title=page.title, url=page.get_url(request) or "",
+                                    type_label=capfirst(model._meta.verbose_name), snippet=snippet, summary=summary))
         outcome.facets = label_facets(counts, params)
         return outcome
 

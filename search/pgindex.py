@@ -270,18 +270,22 @@ def _matches(match: str, score: str, where: list[str], values: dict, limit: int,
     return [(pk, content_type_id) for _score, pk, content_type_id in hits], counts, sum(counts["type"].values())
 
 
-def search(user, params: SearchParams, q: str, today: date):
-    """(hits, counts, total, approximate) for words `q`: full text first, then titles by similarity.
+def search(user, params: SearchParams, q: str, today: date, passages=None):
+    """(hits, counts, total, approximate, passages) for words `q`: full text first, then titles by
+    similarity.
 
-    Remembered per words, filters, day and audience tags under the tags' versions (see the module)."""
+    Remembered per words, filters, day and audience tags under the tags' versions (see the module).
+    ``passages(hits)`` (the engine's snippets: {page id: anything}) is computed with a new answer and
+    remembered with it: a page's text changes only with its entry, which renews the answer."""
     tags = policy.index_tags_for(user)
     key = _answer_key(tags, params, q, today)
     answer = cache.get(key)
     if answer is None:
-        answer = _search(tags, params, q, today)
+        hits, counts, total, approximate = _search(tags, params, q, today)
+        answer = (hits, counts, total, approximate, passages(hits) if passages else {})
         cache.set(key, answer, RESULTS_TTL)
-    hits, counts, total, approximate = answer
-    return [tuple(hit) for hit in hits], counts, total, approximate
+    hits, counts, total, approximate, found_passages = answer
+    return [tuple(hit) for hit in hits], counts, total, approximate, found_passages
 
 
 def _search(tags, params: SearchParams, q: str, today: date):

@@ -263,3 +263,26 @@ def test_an_evicted_version_never_brings_back_an_old_answer(every_role, city_tre
     city_tree["post"].unpublish()
     cache.delete_many(versions)
     assert found_ids(parent, "volcan") == set()
+
+
+def test_a_remembered_snippet_follows_an_edit_of_the_page(every_role, city_tree):
+    superuser = every_role["superuser"]
+    resource = city_tree["resource"]
+    assert DatabaseSearchEngine().search(superuser, SearchParams(q="écrans")).hits[0].title == "Écrans"
+    resource.title, resource.summary = "Écrans et sommeil", "Les écrans avant le coucher."
+    resource.save_revision().publish()
+    hit = DatabaseSearchEngine().search(superuser, SearchParams(q="écrans")).hits[0]
+    assert hit.title == "Écrans et sommeil" and "coucher" in hit.snippet and hit.summary == "Les écrans avant le coucher."
+
+
+def test_a_remembered_hit_links_to_where_the_page_is_now(client, every_role, city_tree):
+    """Renaming a section rewrites its pages' URL paths in one UPDATE, saving none of them (Wagtail's
+    set_url_path): the link comes from the page's row, read by the policy's re-check, not from the
+    remembered answer."""
+    client.force_login(every_role["parent"])
+    post = city_tree["post"]
+    assert client.get("/recherche/api/", {"q": "volcan"}).json()["results"][0]["url"] == post.url
+    moved_path = post.url_path.replace(f"/{city_tree['class'].slug}/", "/ce1-les-volcans/")
+    Page.objects.filter(pk=post.pk).update(url_path=moved_path)
+    url = client.get("/recherche/api/", {"q": "volcan"}).json()["results"][0]["url"]
+    assert "/ce1-les-volcans/" in url and url == Page.objects.get(pk=post.pk).url
