@@ -21,7 +21,12 @@ three-word and faceted queries; and the index build (all pages through Wagtail's
 nginx + 2 gunicorn workers, production settings, Redis) with `hey`, for a parent and an editor: one word,
 three words, a word that matches nothing (typo fallback included), each alternated round after round
 with a bare Wagtail page (a city news page without body) served to the same session, at -c 1 and -c 8.
-Fills PostgreSQL's page entries first when they are empty (timed: the entries' build).
+Then `--first N` requests per URL that are each a first search: the answers search.pgindex remembers
+(same Redis and key prefix as the stack's workers) are renewed before each request. Fills PostgreSQL's
+page entries first when some live page has none (timed: the entries' build).
+
+In-process (without `--stack`), on PostgreSQL: each kind of query as it repeats (answers remembered),
+as a first search (answers renewed before each), and search.pgindex's statements alone (SQL).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/preau_bench_search .venv/bin/python bench/search.py --measure-only --stack
 """
