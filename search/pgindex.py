@@ -168,7 +168,8 @@ def _versions(tags) -> list[str]:
 
 def _answer_key(tags, params: SearchParams, q: str, today: date) -> str:
     audience = [EPOCH, *(sorted(tags) if tags is not None else [EVERY_TAG])]
-    described = json.dumps([q, params.page, params.per_page, params.type, params.audience, params.level,
+    # params.q too (not only the plain words `q`): the remembered snippets highlight the words as typed.
+    described = json.dumps([q, params.q, params.page, params.per_page, params.type, params.audience, params.level,
                             params.theme, today.isoformat(), audience, _versions(audience)])
     return "search:entries:answer:" + hashlib.sha256(described.encode()).hexdigest()
 
