@@ -102,41 +102,82 @@ def curated_models():
     return [model for model in get_page_models() if issubclass(model, CuratedPage)]
 
 
-def load_pages(ids):
-    """Specific pages for ids, in that order, with the relations their search text reads prefetched."""
-    pages = Page.objects.filter(pk__in=ids).specific().in_bulk()
-    for model in curated_models():
-        curated = [pk for pk in ids if isinstance(pages.get(pk), model)]
-        if curated:
-            pages.update(model.objects.filter(pk__in=curated).prefetch_related("themes", "tags").in_bulk())
+def load_pages(ids, content_types=None):
+    """Specific pages for ids, in that order, with the relations their search text reads prefetched.
+
+    ``content_types`` ({id: content type id}, what the PostgreSQL entries return with each hit) saves
+    the query that finds each page's type: one query per model (and its prefetches) instead of the base
+    rows, then each type's rows, then the curated ones again with their relations.
+    """
+    ids = list(ids)
+    if content_types is None:
+        content_types = dict(Page.objects.filter(pk__in=ids).values_list("pk", "content_type_id"))
+    by_type: dict[int, list[int]] = {}
+    for pk in ids:
+        if pk in content_types:
+            by_type.setdefault(content_types[pk], []).append(pk)
+    pages = {}
+    for content_type_id, type_ids in by_type.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None or not issubclass(model, Page):
+            continue
+        queryset = model.objects.filter(pk__in=type_ids)
+        if issubclass(model, CuratedPage):
+            queryset = queryset.prefetch_related("themes", "tags")
+        pages.update(queryset.in_bulk())
     return [pages[pk] for pk in ids if pk in pages]
 
 
-def current_pages():
-    """Live pages below the root, resources and workbooks inside their validity dates: what search may return."""
+def current_pages(ids=None):
+    """Live pages below the root, resources and workbooks inside their validity dates: what search may return.
+
+    ``ids`` narrows every part of it to those pages (a check of ten hits reads ten rows of each curated
+    table, not every resource outside its dates)."""
     pages = Page.objects.live().filter(depth__gt=1)
+    if ids is not None:
+        pages = pages.filter(pk__in=ids)
     for model in curated_models():
-        pages = pages.exclude(pk__in=model.objects.exclude(CuratedPage.current_q()).values("pk"))
+        expired = model.objects.exclude(CuratedPage.current_q())
+        if ids is not None:
+            expired = expired.filter(pk__in=ids)
+        pages = pages.exclude(pk__in=expired.values("pk"))
     return pages
+
+
+def returnable_pages(user, ids) -> dict[int, Page]:
+    """`returnable_ids` with the pages' rows (base pages: enough for their title and URL), same query."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    return {page.pk: page for page in policy.searchable(user, current_pages(ids))}
 
 
 def returnable_ids(user, ids) -> set[int]:
     """The ids among an engine's answer that may leave: asked of the access policy again, in one query,
     whatever the index said (a document left stale by a failed update must not leak)."""
-    return policy.searchable_ids(user, ids, among=current_pages())
+    ids = list(ids)
+    if not ids:
+        return set()
+    return policy.searchable_ids(user, ids, among=current_pages(ids))
 
 
 def build_hit(page, params, request=None) -> Hit:
     """A result line for a page the engine returned (specific instance)."""
-    summary = getattr(page, "summary", "") or page.search_description or ""
+    snippet, summary = passage(page, params)
     return Hit(
         page=page,
         title=page.title,
         url=page.get_url(request) or "",
         type_label=capfirst(page._meta.verbose_name),
-        snippet=highlight(searchable_text(page), params.q),
+        snippet=snippet,
         summary=summary,
     )
+
+
+def passage(page, params) -> tuple[str, str]:
+    """(highlighted snippet, summary) of a specific page for the words of `params`."""
+    summary = getattr(page, "summary", "") or page.search_description or ""
+    return highlight(searchable_text(page), params.q), summary
 
 
 def label_facets(counts: dict[str, Counter], params: SearchParams) -> dict[str, list[FacetValue]]:
@@ -251,10 +292,23 @@ class DatabaseSearchEngine:
         plain = plain_query(params.q)
         if not plain:
             return outcome
-        hits, counts, outcome.total, outcome.approximate = pgindex.search(user, params, plain, timezone.localdate())
-        page_ids = [pk for pk, _content_type in hits]
-        allowed = returnable_ids(user, page_ids)  # defence in depth: the policy itself, over ten ids
-        outcome.hits = [build_hit(page, params, request) for page in load_pages([pk for pk in page_ids if pk in allowed])]
+        def passages(hits):  # computed with a new answer, remembered with it
+            pages = load_pages([pk for pk, _content_type in hits], content_types=dict(hits))
+            return {page.pk: passage(page, params) for page in pages}
+
+        hits, counts, outcome.total, outcome.approximate, lines = pgindex.search(
+            user, params, plain, timezone.localdate(), passages=passages
+        )
+        # Defence in depth: the policy itself, over ten ids, whatever the index (or the cache) said; the
+        # same query brings the rows that give each hit its current title and URL.
+        allowed = returnable_pages(user, [pk for pk, _content_type in hits])
+        for pk, content_type_id in hits:
+            if pk not in allowed or pk not in lines:
+                continue
+            page, (snippet, summary) = allowed[pk], lines[pk]
+            model = ContentType.objects.get_for_id(content_type_id).model_class() or type(page)
+            outcome.hits.append(Hit(page=page, title=page.title, url=page.get_url(request) or "",
+                                    type_label=capfirst(model._meta.verbose_name), snippet=snippet, summary=summary))
         outcome.facets = label_facets(counts, params)
         return outcome
 

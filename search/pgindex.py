@@ -10,13 +10,23 @@ counts. When nothing matches, titles are searched by trigram word similarity (pg
 
 Kept up to date page by page (search.signals: save, publish, unpublish, move, delete) and rebuilt by
 ``manage.py rebuild_search_index``. The engine still asks the policy again about the hits it returns.
+
+An answer (hits of one result page, counts, total) is remembered in the cache for the words, filters,
+day and audience tags that produced it, under the *versions* of those tags: every write of an entry
+gives each tag it had or now has a new version (search.pgindex.bump_tags), so a teacher's post only
+renews the answers of the searches that could see it (its class's tag), and a rebuild renews them all.
+Identical searches by people with the same audience (the families of a class) cost one statement once.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import uuid
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import connection, transaction
 from wagtail.models import Page
 
@@ -35,6 +45,16 @@ TYPO_THRESHOLD = 0.45
 #: At most this many approximate matches (they are a suggestion, not a result set to page through).
 TYPO_LIMIT = 20
 CHUNK = 500
+GIN_INDEXES = ("search_pageentry_tags_vector", "search_pageentry_title_trgm")
+#: How long an answer is remembered at most (versions renew it at every write of a matching audience;
+#: this bounds what a change made outside search.pgindex, such as a raw SQL update, could leave stale).
+RESULTS_TTL = 10 * 60
+_VERSION_KEY = "search:entries:version:"
+#: Versions every answer depends on: EPOCH (renewed by a rebuild) and, for searches that read every entry
+#: (superusers), EVERY_TAG, renewed by every write.
+EPOCH, EVERY_TAG = "epoch", "*"
+#: The pseudo-facet under which a match's content type is counted in the facets' pass.
+TYPE_FACET = "content_type"
 
 _COLUMNS = "page_id, content_type_id, title, title_folded, tags, vector, facets, valid_from, valid_until"
 _UPSERT = (
@@ -87,17 +107,72 @@ def index_pages(pages) -> int:
     gone = [page.pk for page in pages if not (page.live and page.depth > 1)]
     policy.prime_sections(live)
     rows = [_row(page) for page in live]
+    touched = {tag for row in rows for tag in row[4]}
     with transaction.atomic(), connection.cursor() as cursor:
+        # The tags the entries had: a page moved out of a class renews that class's answers too.
+        cursor.execute(f"SELECT DISTINCT unnest(tags) FROM {TABLE} WHERE page_id = ANY(%s)",  # noqa: S608
+                       [[page.pk for page in pages]])
+        touched.update(tag for (tag,) in cursor.fetchall())
         if gone:
             cursor.execute(f"DELETE FROM {TABLE} WHERE page_id = ANY(%s)", [gone])  # noqa: S608
         if rows:
             cursor.executemany(_UPSERT, rows)
+    bump_tags(touched)
     return len(rows)
 
 
 def delete_pages(page_ids) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {TABLE} WHERE page_id = ANY(%s)", [list(page_ids)])  # noqa: S608
+        cursor.execute(f"DELETE FROM {TABLE} WHERE page_id = ANY(%s) RETURNING tags",  # noqa: S608
+                       [list(page_ids)])
+        bump_tags({tag for (tags,) in cursor.fetchall() for tag in tags})
+
+
+def forget_pages(page_ids) -> None:
+    """Renew the answers that could contain these pages, about to be deleted (the database trigger of
+    migration 0003 removes their entries, out of Python's sight)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT DISTINCT unnest(tags) FROM {TABLE} WHERE page_id = ANY(%s)",  # noqa: S608
+                       [list(page_ids)])
+        bump_tags({tag for (tag,) in cursor.fetchall()})
+
+
+# ----------------------------------------------------------------------------- remembered answers
+def _version_keys(tags) -> list[str]:
+    return [_VERSION_KEY + tag for tag in tags]
+
+
+def bump_tags(tags, epoch=False) -> None:
+    """New versions for `tags` (and for the answers that read every entry): now, so that this
+    transaction's own next search sees its writes, and again at commit, so that an answer computed by
+    another request before the commit, from the old rows, is not kept under the new versions."""
+    names = [*tags, EVERY_TAG] + ([EPOCH] if epoch else [])
+
+    def renew():
+        cache.set_many({key: uuid.uuid4().hex for key in _version_keys(names)}, timeout=None)
+
+    renew()
+    transaction.on_commit(renew)
+
+
+def _versions(tags) -> list[str]:
+    """The current versions of `tags` (one round trip), a fresh one for a tag never seen or evicted: a
+    missing version is never read as an old one."""
+    keys = _version_keys(tags)
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            token = uuid.uuid4().hex
+            found[key] = token if cache.add(key, token, timeout=None) else cache.get(key, token)
+    return [found[key] for key in keys]
+
+
+def _answer_key(tags, params: SearchParams, q: str, today: date) -> str:
+    audience = [EPOCH, *(sorted(tags) if tags is not None else [EVERY_TAG])]
+    # params.q too (not only the plain words `q`): the remembered snippets highlight the words as typed.
+    described = json.dumps([q, params.q, params.page, params.per_page, params.type, params.audience, params.level,
+                            params.theme, today.isoformat(), audience, _versions(audience)])
+    return "search:entries:answer:" + hashlib.sha256(described.encode()).hexdigest()
 
 
 def _load(ids):
@@ -129,20 +204,24 @@ def rebuild(chunk_size=CHUNK, progress=None) -> int:
         if progress:
             progress(done, len(ids))
     with connection.cursor() as cursor:
+        # Rows written in bulk wait in the GIN indexes' pending lists, which every search then reads in
+        # full (3,300 entries after the bench's build) until a VACUUM; VACUUM cannot run in a transaction.
+        for index in GIN_INDEXES:
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
         cursor.execute(f"ANALYZE {TABLE}")  # noqa: S608
+    bump_tags([], epoch=True)
     return done
 
 
 # ------------------------------------------------------------------------------------- queries
-def _filters(user, params: SearchParams, today: date) -> tuple[list[str], dict] | None:
-    """WHERE clauses (and their parameters) every query carries: audience, validity dates, facets.
-    None when a facet names nothing that exists (no result)."""
+def _filters(tags, params: SearchParams, today: date) -> tuple[list[str], dict] | None:
+    """WHERE clauses (and their parameters) every query carries: audience (`tags`, those of
+    `policy.index_tags_for`), validity dates, facets. None when a facet names nothing that exists."""
     where = [
         "(e.valid_from IS NULL OR e.valid_from <= %(today)s)",
         "(e.valid_until IS NULL OR e.valid_until >= %(today)s)",
     ]
     values = {"today": today}
-    tags = policy.index_tags_for(user)
     if tags is not None:
         where.append("e.tags && %(tags)s::text[]")
         values["tags"] = tags
@@ -162,8 +241,9 @@ def _filters(user, params: SearchParams, today: date) -> tuple[list[str], dict] 
     return where, values
 
 
-def _matches(match: str, score: str, where: list[str], values: dict, limit: int, offset: int):
-    """Top ids and grouped counts of the entries matching `match`, in one statement.
+def _matches(match: str, score: str, where: list[str], values: dict, limit: int, offset: int, joined: str = ""):
+    """Top ids and grouped counts of the entries matching `match`, in one statement (`joined`: more
+    FROM items the score may read).
 
     Returns (hits as (page id, content type id) best first, {facet: {value: count}}, total). Facet values
     are counted in one pass over the matches (one array per entry, ``name:value``).
@@ -171,13 +251,13 @@ def _matches(match: str, score: str, where: list[str], values: dict, limit: int,
     sql = f"""
         WITH matched AS MATERIALIZED (
             SELECT e.page_id, e.content_type_id, e.facets, {score} AS score
-            FROM {TABLE} AS e WHERE {match} AND {" AND ".join(where)}
+            FROM {TABLE} AS e{joined} WHERE {match} AND {" AND ".join(where)}
         )
         (SELECT 'hit', page_id::text, content_type_id, score FROM (
             SELECT page_id, content_type_id, score FROM matched
             ORDER BY score DESC, page_id DESC LIMIT %(limit)s OFFSET %(offset)s) AS top)
-        UNION ALL (SELECT 'type', content_type_id::text, count(*), NULL FROM matched GROUP BY content_type_id)
-        UNION ALL (SELECT 'facet', v, count(*), NULL FROM (SELECT unnest(facets) AS v FROM matched) AS f GROUP BY v)
+        UNION ALL (SELECT 'facet', v, count(*), NULL FROM (
+            SELECT unnest(facets || ('{TYPE_FACET}:' || content_type_id)) AS v FROM matched) AS f GROUP BY v)
     """  # noqa: S608 - fixed SQL; every value is a parameter
     with connection.cursor() as cursor:
         cursor.execute(sql, {**values, "limit": limit, "offset": offset})
@@ -186,30 +266,52 @@ def _matches(match: str, score: str, where: list[str], values: dict, limit: int,
     for kind, value, number, score in rows:
         if kind == "hit":
             hits.append((score, int(value), number))
-        elif kind == "type":
-            content_type = ContentType.objects.get_for_id(int(value))
+            continue
+        name, _colon, facet = value.partition(":")
+        if name == TYPE_FACET:  # types counted in the same pass, as content type ids
+            content_type = ContentType.objects.get_for_id(int(facet))
             counts["type"][f"{content_type.app_label}.{content_type.model}"] = number
         else:
-            name, _colon, facet = value.partition(":")
             counts[name][facet] = number
     hits.sort(key=lambda hit: (-hit[0], -hit[1]))
     return [(pk, content_type_id) for _score, pk, content_type_id in hits], counts, sum(counts["type"].values())
 
 
-def search(user, params: SearchParams, q: str, today: date):
-    """(hits, counts, total, approximate) for words `q`: full text first, then titles by similarity."""
-    filters = _filters(user, params, today)
+def search(user, params: SearchParams, q: str, today: date, passages=None):
+    """(hits, counts, total, approximate, passages) for words `q`: full text first, then titles by
+    similarity.
+
+    Remembered per words, filters, day and audience tags under the tags' versions (see the module).
+    ``passages(hits)`` (the engine's snippets: {page id: anything}) is computed with a new answer and
+    remembered with it: a page's text changes only with its entry, which renews the answer."""
+    tags = policy.index_tags_for(user)
+    key = _answer_key(tags, params, q, today)
+    answer = cache.get(key)
+    if answer is None:
+        hits, counts, total, approximate = _search(tags, params, q, today)
+        answer = (hits, counts, total, approximate, passages(hits) if passages else {})
+        cache.set(key, answer, RESULTS_TTL)
+    hits, counts, total, approximate, found_passages = answer
+    return [tuple(hit) for hit in hits], counts, total, approximate, found_passages
+
+
+def _search(tags, params: SearchParams, q: str, today: date):
+    filters = _filters(tags, params, today)
     if filters is None:
         return [], {}, 0, False
     where, values = filters
     limit, offset = params.per_page, (params.page - 1) * params.per_page
     hits, counts, total = _matches(
         f"e.vector @@ plainto_tsquery('{CONFIG}', %(q)s)",
-        f"ts_rank(e.vector, plainto_tsquery('{CONFIG}', %(q)s))",
+        # The query parsed once: written inside ts_rank, plainto_tsquery ran again for every match
+        # (unaccent and the stemmer over the words, 8,532 times for "cantine" as a parent: half the
+        # statement). The WHERE keeps the call itself, folded to a constant the planner can estimate.
+        "ts_rank(e.vector, q.query)",
         where,
         {**values, "q": q},
         limit,
         offset,
+        joined=f", (SELECT plainto_tsquery('{CONFIG}', %(q)s) AS query OFFSET 0) AS q",
     )
     if total:
         return hits, counts, total, False
@@ -235,7 +337,7 @@ def search(user, params: SearchParams, q: str, today: date):
 
 def suggest(user, q: str, today: date, limit: int) -> list[int]:
     """Ids of titles containing the folded words (titles starting with them first), for the autocomplete."""
-    filters = _filters(user, SearchParams(q=q), today)
+    filters = _filters(policy.index_tags_for(user), SearchParams(q=q), today)
     where, values = filters
     folded = fold(q)
     pattern = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,7 +1,8 @@
 """Keep the search indexes in step with the page tree.
 
 PostgreSQL's page entries (search.pgindex) follow every page save, publish, unpublish and move (a
-moved subtree's audience follows its new path; deleted pages lose their entry by cascade). Audience
+moved subtree's audience follows its new path; deleted pages lose their entry by a database trigger,
+and the remembered answers that could list them are renewed just before). Audience
 changes on the people's side (an enrolment removed, a role given) need no re-index: the user's tags
 are computed from their scope at each request.
 
@@ -18,7 +19,7 @@ repairs them all. Meanwhile every hit is asked of the access policy again before
 import logging
 
 from django.conf import settings
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
@@ -148,3 +149,14 @@ def page_moved_entry_handler(sender, instance, **kwargs):
     entries = _entries()
     if entries is not None:
         entries.index_subtree(instance)
+
+
+@receiver(pre_delete)
+def page_deleting_entry_handler(sender, instance, **kwargs):
+    """A deleted page's entry goes by a database trigger: the answers that could list it are renewed
+    first (search.pgindex remembers answers under the versions of their audience tags)."""
+    if not isinstance(instance, Page):
+        return
+    entries = _entries()
+    if entries is not None:
+        entries.forget_pages([instance.pk])

@@ -194,3 +194,95 @@ def test_the_search_page_says_when_results_are_approximate(client, city_tree):
     response = client.get("/recherche/", {"q": "écrams"})
     assert response.status_code == 200
     assert "ces titres s’en approchent" in response.content.decode() and "Écrans" in response.content.decode()
+
+
+# ------------------------------------------------------------ remembered answers (search.pgindex)
+def index_statements(queries) -> list[str]:
+    return [query["sql"] for query in queries if "search_pageentry" in query["sql"]]
+
+
+def test_families_of_one_class_share_one_answer_of_the_index(every_role, city_tree):
+    """The second family of the class asks the index nothing: the answer is remembered for the class's
+    audience tags; its hits are still asked of the policy, for this family."""
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_parent
+
+    other_family, _pupil = make_parent(city_tree["class"], username="autre.famille")
+    assert found_ids(every_role["parent"], "volcan") == {city_tree["post"].pk}
+    with CaptureQueriesContext(connection) as queries:
+        assert found_ids(other_family, "volcan") == {city_tree["post"].pk}
+    assert index_statements(queries) == []
+    assert any("wagtailcore_page" in query["sql"] for query in queries)  # the policy's re-check of the hits
+
+
+def test_a_remembered_answer_is_never_given_to_another_audience(every_role, city_tree):
+    assert found_ids(every_role["parent"], "volcan") == {city_tree["post"].pk}
+    assert found_ids(every_role["teacher_other_class"], "volcan") == set()
+    assert found_ids(None, "volcan") == set()
+
+
+def test_a_new_post_enters_the_remembered_answers_of_its_class(every_role, city_tree):
+    from tests.factories import ClassPostPageFactory
+
+    parent = every_role["parent"]
+    assert found_ids(parent, "volcan") == {city_tree["post"].pk}
+    newer = ClassPostPageFactory(parent=city_tree["class"], title="Le volcan, suite")
+    assert found_ids(parent, "volcan") == {city_tree["post"].pk, newer.pk}
+
+
+def test_a_post_moved_away_leaves_the_remembered_answers_of_its_old_class(every_role, city_tree):
+    parent, neighbour = every_role["parent"], every_role["teacher_other_class"]
+    assert found_ids(parent, "volcan") == {city_tree["post"].pk}
+    assert found_ids(neighbour, "volcan") == set()
+    city_tree["post"].move(city_tree["other_class"], pos="last-child")
+    assert found_ids(parent, "volcan") == set()
+    assert found_ids(neighbour, "volcan") == {city_tree["post"].pk}
+
+
+def test_a_deleted_page_leaves_the_remembered_counts(every_role, city_tree):
+    """The trigger removes the entry; the answers that counted it are renewed (the re-check alone would
+    drop the hit but leave the count and facets)."""
+    superuser = every_role["superuser"]
+    outcome = DatabaseSearchEngine().search(superuser, SearchParams(q="écrans"))
+    assert outcome.total == 1
+    city_tree["resource"].delete()
+    assert DatabaseSearchEngine().search(superuser, SearchParams(q="écrans")).total == 0
+    assert DatabaseSearchEngine().search(None, SearchParams(q="écrans")).total == 0
+
+
+def test_an_evicted_version_never_brings_back_an_old_answer(every_role, city_tree):
+    """A version the cache lost is replaced by a new one, never read as "no version": else an answer
+    computed while it was missing would come back the next time it goes missing."""
+    from django.core.cache import cache
+
+    parent = every_role["parent"]
+    versions = pgindex._version_keys(policy.index_tags_for(parent))
+    cache.delete_many(versions)
+    assert found_ids(parent, "volcan") == {city_tree["post"].pk}
+    city_tree["post"].unpublish()
+    cache.delete_many(versions)
+    assert found_ids(parent, "volcan") == set()
+
+
+def test_a_remembered_snippet_follows_an_edit_of_the_page(every_role, city_tree):
+    superuser = every_role["superuser"]
+    resource = city_tree["resource"]
+    assert DatabaseSearchEngine().search(superuser, SearchParams(q="écrans")).hits[0].title == "Écrans"
+    resource.title, resource.summary = "Écrans et sommeil", "Les écrans avant le coucher."
+    resource.save_revision().publish()
+    hit = DatabaseSearchEngine().search(superuser, SearchParams(q="écrans")).hits[0]
+    assert hit.title == "Écrans et sommeil" and "coucher" in hit.snippet and hit.summary == "Les écrans avant le coucher."
+
+
+def test_a_remembered_hit_links_to_where_the_page_is_now(client, every_role, city_tree):
+    """Renaming a section rewrites its pages' URL paths in one UPDATE, saving none of them (Wagtail's
+    set_url_path): the link comes from the page's row, read by the policy's re-check, not from the
+    remembered answer."""
+    client.force_login(every_role["parent"])
+    post = city_tree["post"]
+    assert client.get("/recherche/api/", {"q": "volcan"}).json()["results"][0]["url"] == post.url
+    moved_path = post.url_path.replace(f"/{city_tree['class'].slug}/", "/ce1-les-volcans/")
+    Page.objects.filter(pk=post.pk).update(url_path=moved_path)
+    url = client.get("/recherche/api/", {"q": "volcan"}).json()["results"][0]["url"]
+    assert "/ce1-les-volcans/" in url and url == Page.objects.get(pk=post.pk).url
