@@ -29,6 +29,7 @@ so it costs a handful of indexed queries per request whatever the number of clas
 
 from __future__ import annotations
 
+import contextvars
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -573,9 +574,15 @@ class AccessPolicy:
 
     @staticmethod
     def access_version() -> int:
+        """The access version; read once per request (``AccessVersionMiddleware``), else at each call."""
         from django.core.cache import cache
 
-        return cache.get(_ACCESS_VERSION_KEY) or 0
+        memo = _REQUEST_ACCESS_VERSION.get()
+        if memo is None:
+            return cache.get(_ACCESS_VERSION_KEY) or 0
+        if memo[0] is None:
+            memo[0] = cache.get(_ACCESS_VERSION_KEY) or 0
+        return memo[0]
 
     @staticmethod
     def bump_access_version() -> None:
@@ -586,6 +593,9 @@ class AccessPolicy:
             cache.incr(_ACCESS_VERSION_KEY)
         except ValueError:
             cache.set(_ACCESS_VERSION_KEY, 1, None)
+        memo = _REQUEST_ACCESS_VERSION.get()
+        if memo is not None:
+            memo[0] = None  # this request read it before its own change: read it again
 
     # ------------------------------------------------------------------ class life (class_blog)
     def can_view_class_private(self, user, class_page) -> bool:
@@ -1807,6 +1817,26 @@ PUPIL_SEES_BLOG, PUPIL_SEES_HOMEWORK, PUPIL_SEES_WORKBOOKS, PUPIL_SEES_PARTNERS 
 #: The class's teachers let its pupils write to them (pupils.ClassPupilSettings.messages_enabled).
 PUPIL_SEES_MESSAGES = "messages"
 _ACCESS_VERSION_KEY = "preau:access-version"
+#: The access version as this request read it first: [version or None] (``AccessVersionMiddleware``).
+_REQUEST_ACCESS_VERSION = contextvars.ContextVar("preau_request_access_version", default=None)
+
+
+class AccessVersionMiddleware:
+    """One request, one access version: its scope, page content and permissions read it once.
+
+    A change made elsewhere during the request is seen at the next request, as it would be had it
+    come a moment later; a change made by the request itself (``bump_access_version``) is read again.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _REQUEST_ACCESS_VERSION.set([None])
+        try:
+            return self.get_response(request)
+        finally:
+            _REQUEST_ACCESS_VERSION.reset(token)
 
 
 policy = AccessPolicy()

@@ -13,17 +13,32 @@ sections. Building that costs a query each. It is remembered in the shared cache
 - the **content version** of the page's school and section, bumped when a page below them is
   published, unpublished, moved or deleted (`content_changed`).
 
-What differs per viewer is never remembered: file links are signed for the viewer's browser while
-the template renders (ent_pages.media.links), and the actions offered (write a post, homework...) are
-asked of the policy on each request. Entries live ``PREAU_PAGE_CACHE_SECONDS`` (10 minutes) at most.
+Two kinds of entries live under that key:
+
+- **parts**: the data a template shows (teachers, photos, the blog's first page...), computed on
+  first use only (``lazy``), so a request whose HTML is remembered never reads nor builds them;
+- **fragments**: the rendered HTML of a page's body (``{% shared_fragment %}``,
+  ent_pages.templatetags.page_fragments), also keyed by the language and by the per-viewer values
+  the template names (``vary_on``: the actions a teacher is offered, whether they run the class...).
+
+What differs per viewer is never in a shared fragment: file links are written as placeholders while
+it renders and signed for the viewer's browser when it is sent (``links.shared_links``,
+``links.sign_shared``), and the actions offered are asked of the policy on each request and either
+kept outside the fragment or named in its ``vary_on``. Entries live ``PREAU_PAGE_CACHE_SECONDS``
+(10 minutes) at most.
 """
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.functional import Promise, SimpleLazyObject
+from django.utils.translation import get_language
 
 from .access import SCHOOL_PREFIX, SECTION_PREFIX, policy
+from .media import links
 
 _REQUEST_ATTR = "_preau_page_cache"
 
@@ -37,11 +52,11 @@ def _version_key(path: str) -> str:
 
 
 class PageContent:
-    """The remembered parts of one page for one request: ``get(name, compute)``, then ``save()``."""
+    """The remembered parts and fragments of one page for one request (see the module docstring)."""
 
     def __init__(self, page, request):
         self.key = None
-        self.parts: dict = {}
+        self._parts: dict | None = None
         self.dirty = False
         audience = policy.page_audience(request.user, page) if _seconds() else None
         if audience is None:
@@ -51,22 +66,66 @@ class PageContent:
         versions = cache.get_many(keys)
         content_version = "-".join(str(versions.get(key, 0)) for key in keys)
         self.key = f"preau:page-content:{policy.access_version()}:{content_version}:{page.pk}:{audience}"
-        self.parts = cache.get(self.key) or {}
+
+    @property
+    def parts(self) -> dict:
+        if self._parts is None:
+            self._parts = (cache.get(self.key) if self.key is not None else None) or {}
+        return self._parts
 
     def get(self, name, compute):
         """The part `name`, remembered for this audience, or computed now (and remembered at `save`)."""
+        if self.key is None:
+            return compute()
         if name in self.parts:
             return self.parts[name]
         value = compute()
-        if self.key is not None:
-            self.parts[name] = value
-            self.dirty = True
+        self.parts[name] = value
+        self.dirty = True
         return value
+
+    def lazy(self, name, compute):
+        """The part `name`, read or computed only if the template uses it (not when its HTML is remembered)."""
+        return SimpleLazyObject(lambda: self.get(name, compute))
 
     def save(self) -> None:
         if self.dirty and self.key is not None:
-            cache.set(self.key, self.parts, _seconds())
+            cache.set(self.key, self._parts, _seconds())
             self.dirty = False
+
+    def fragment(self, name, vary_on, render, shared=True) -> str:
+        """The HTML `render()` returns, remembered for this audience, language and `vary_on` values,
+        with its file links signed for this viewer.
+
+        Not remembered (rendered for this viewer alone) when the viewer has no audience or `shared`
+        is false (a filtered listing...).
+        """
+        if self.key is None or not shared:
+            html = render()
+            self.save()
+            return html
+        key = f"{self.key}:html:{get_language()}:{name}:{_variant(vary_on)}"
+        stored = cache.get(key)
+        if stored is None:
+            with links.shared_links() as rendering:
+                html = str(render())
+            stored = (html, rendering.marker, rendering.paths)
+            cache.set(key, stored, _seconds())
+            self.save()
+        return links.sign_shared(*stored)
+
+
+def _variant(values) -> str:
+    """A stable digest of per-viewer values (labels translated, nested lists and tuples walked)."""
+
+    def text(value):
+        if isinstance(value, (list, tuple)):
+            return "[" + ",".join(text(v) for v in value) + "]"
+        if isinstance(value, Promise):
+            return str(value)
+        return f"{type(value).__name__}:{value}"
+
+    return hashlib.sha256(text(list(values)).encode()).hexdigest()[:16]
 
 
 def page_content(page, request) -> PageContent:

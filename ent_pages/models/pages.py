@@ -101,9 +101,9 @@ class SchoolPage(FrenchSearchable, Page):
 
         context = super().get_context(request, *args, **kwargs)
         content = page_content(self, request)
-        context["visible_children"] = content.get("children", lambda: self._visible_children(request.user))
-        context["breadcrumb_ancestors"] = content.get("ancestors", lambda: list(self.get_ancestors()))
-        content.save()
+        # Read or built only if the body's HTML is not remembered for this audience (ent_pages.page_cache).
+        context["visible_children"] = content.lazy("children", lambda: self._visible_children(request.user))
+        context["breadcrumb_ancestors"] = content.lazy("ancestors", lambda: list(self.get_ancestors()))
         return context
 
     def _visible_children(self, user):
@@ -186,19 +186,22 @@ class ClassPage(FrenchSlugMixin, FrenchSearchable, Page):
         from ..page_cache import page_content
 
         context = super().get_context(request, *args, **kwargs)
-        # What every viewer of one audience sees, remembered per audience (ent_pages.page_cache).
+        # What every viewer of one audience sees, remembered per audience (ent_pages.page_cache), read or
+        # built only if the body's HTML is not remembered for this audience.
         content = page_content(self, request)
-        context["breadcrumb_ancestors"] = content.get("ancestors", lambda: list(self.get_ancestors()))
-        context["teachers"] = content.get("teachers", self._teachers)
-        context["photos"] = content.get("photos", lambda: self._photos(request))
-        context["documents"] = content.get("documents", lambda: self._documents(request))
-        context["section_galleries"] = content.get("galleries", lambda: self._galleries(request))
+        context["breadcrumb_ancestors"] = content.lazy("ancestors", lambda: list(self.get_ancestors()))
+        context["teachers"] = content.lazy("teachers", self._teachers)
+        context["photos"] = content.lazy("photos", lambda: self._photos(request))
+        context["documents"] = content.lazy("documents", lambda: self._documents(request))
+        context["section_galleries"] = content.lazy("galleries", lambda: self._galleries(request))
         # Other apps add their sections (the class blog...) through this Wagtail hook:
-        # fn(class_page, request, context) returns a template name to include, or None.
+        # fn(class_page, request, context) returns a template name to include, or None. A section that
+        # shows something worked out per viewer appends it to context["class_vary_on"]: the body's
+        # remembered HTML is kept per value (ent_pages.templatetags.page_fragments).
+        context["class_vary_on"] = []
         context["class_sections"] = [
             name for fn in hooks.get_hooks("class_page_sections") if (name := fn(self, request, context))
         ]
-        content.save()
         return context
 
     def _teachers(self):
