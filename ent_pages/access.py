@@ -110,15 +110,18 @@ class AccessPolicy:
         if not ttl:
             return self._compute_scope(user)
         key = self._scope_key(user.pk)
-        scope = cache.get(key)
-        if scope is None:
-            scope = self._compute_scope(user)
-            cache.set(key, scope, ttl)
+        version, remembered = self.access_version_and([key])  # one round trip
+        stored = remembered.get(key)
+        if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == version:
+            return stored[1]
+        scope = self._compute_scope(user)
+        cache.set(key, (version, scope), ttl)
         return scope
 
-    def _scope_key(self, user_id, version=None) -> str:
-        # "scope3": Scope gained the conversation ids; scopes pickled by an older release are not read back.
-        return f"preau:scope3:{self.access_version() if version is None else version}:{user_id}"
+    def _scope_key(self, user_id) -> str:
+        # Stored as (access version, scope): read with the version in one round trip; a scope from an
+        # older version is not used. "scope4": scopes pickled by an older release are not read back.
+        return f"preau:scope4:{user_id}"
 
     def forget(self, user) -> None:
         """Drop the scope remembered for a user (after their enrolments or roles changed in bulk)."""
@@ -583,6 +586,21 @@ class AccessPolicy:
         if memo[0] is None:
             memo[0] = cache.get(_ACCESS_VERSION_KEY) or 0
         return memo[0]
+
+    @staticmethod
+    def access_version_and(keys) -> tuple[int, dict]:
+        """The access version and the cache entries `keys`, in one round trip when the version is not
+        read yet in this request (an entry stored with its version is then checked against it)."""
+        from django.core.cache import cache
+
+        memo = _REQUEST_ACCESS_VERSION.get()
+        if memo is not None and memo[0] is not None:
+            return memo[0], cache.get_many(keys)
+        found = cache.get_many([_ACCESS_VERSION_KEY, *keys])
+        version = found.pop(_ACCESS_VERSION_KEY, None) or 0
+        if memo is not None:
+            memo[0] = version
+        return version, found
 
     @staticmethod
     def bump_access_version() -> None:

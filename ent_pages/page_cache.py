@@ -55,27 +55,47 @@ class PageContent:
     """The remembered parts and fragments of one page for one request (see the module docstring)."""
 
     def __init__(self, page, request):
-        self.key = None
+        self.page = page
+        self.audience = policy.page_audience(request.user, page) if _seconds() else None
+        self._key = None
         self._parts: dict | None = None
         self.dirty = False
-        audience = policy.page_audience(request.user, page) if _seconds() else None
-        if audience is None:
-            return
+
+    @property
+    def shared(self) -> bool:
+        """Whether the viewer has an audience on this page (else nothing is remembered for them)."""
+        return self.audience is not None
+
+    def _versions_and(self, keys) -> dict:
+        """The entries `keys`; the first call also reads the versions (one round trip) and sets `key`."""
+        if self._key is not None:
+            return cache.get_many(keys) if keys else {}
+        page = self.page
         paths = {page.path[:SCHOOL_PREFIX], page.path[:SECTION_PREFIX]} if page.depth > 3 else {page.path}
-        keys = sorted(_version_key(path) for path in paths)
-        versions = cache.get_many(keys)
-        content_version = "-".join(str(versions.get(key, 0)) for key in keys)
-        self.key = f"preau:page-content:{policy.access_version()}:{content_version}:{page.pk}:{audience}"
+        version_keys = sorted(_version_key(path) for path in paths)
+        access_version, found = policy.access_version_and([*version_keys, *keys])
+        content_version = "-".join(str(found.pop(key, 0)) for key in version_keys)
+        self._key = f"preau:page-content:{access_version}:{content_version}:{page.pk}:{self.audience}"
+        return found
+
+    @property
+    def key(self) -> str | None:
+        """The key of the parts, made of the versions: None when nothing is remembered for this viewer."""
+        if not self.shared:
+            return None
+        if self._key is None:
+            self._versions_and([])
+        return self._key
 
     @property
     def parts(self) -> dict:
         if self._parts is None:
-            self._parts = (cache.get(self.key) if self.key is not None else None) or {}
+            self._parts = (cache.get(self.key) if self.shared else None) or {}
         return self._parts
 
     def get(self, name, compute):
         """The part `name`, remembered for this audience, or computed now (and remembered at `save`)."""
-        if self.key is None:
+        if not self.shared:
             return compute()
         if name in self.parts:
             return self.parts[name]
@@ -89,7 +109,7 @@ class PageContent:
         return SimpleLazyObject(lambda: self.get(name, compute))
 
     def save(self) -> None:
-        if self.dirty and self.key is not None:
+        if self.dirty and self.shared:
             cache.set(self.key, self._parts, _seconds())
             self.dirty = False
 
@@ -97,22 +117,23 @@ class PageContent:
         """The HTML `render()` returns, remembered for this audience, language and `vary_on` values,
         with its file links signed for this viewer.
 
-        Not remembered (rendered for this viewer alone) when the viewer has no audience or `shared`
-        is false (a filtered listing...).
+        Stored with the versions it was rendered under (the parts' key) and used only under the same
+        ones, so that the versions and the HTML are read in one round trip. Not remembered (rendered
+        for this viewer alone) when the viewer has no audience or `shared` is false.
         """
-        if self.key is None or not shared:
+        if not self.shared or not shared:
             html = render()
             self.save()
             return html
-        key = f"{self.key}:html:{get_language()}:{name}:{_variant(vary_on)}"
-        stored = cache.get(key)
-        if stored is None:
+        key = f"preau:page-html:{self.page.pk}:{self.audience}:{get_language()}:{name}:{_variant(vary_on)}"
+        stored = self._versions_and([key]).get(key)
+        if not (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == self._key):
             with links.shared_links() as rendering:
                 html = str(render())
-            stored = (html, rendering.marker, rendering.paths)
+            stored = (self._key, html, rendering.marker, rendering.paths)
             cache.set(key, stored, _seconds())
             self.save()
-        return links.sign_shared(*stored)
+        return links.sign_shared(*stored[1:])
 
 
 def _variant(values) -> str:
