@@ -76,6 +76,9 @@ class Scope:
     guarded_pupil_ids: frozenset[int] = field(default_factory=frozenset)
     staff_roles: frozenset[tuple[int, str]] = field(default_factory=frozenset)
     taught_class_ids: frozenset[int] = field(default_factory=frozenset)
+    #: Whether one of the user's groups holds a page permission (Wagtail's, kept in sync with roles by
+    #: ent_pages.roles, or given by an administrator): without one, no page is editable (``can_edit``).
+    edits_pages: bool = False
 
     @property
     def is_empty(self):
@@ -150,6 +153,8 @@ class AccessPolicy:
         from django.db.models import CharField
         from django.db.models.functions import Cast
 
+        from wagtail.models import GroupPagePermission
+
         from .models import Enrolment, Guardianship, Role, StaffAssignment, TeachingAssignment
 
         scopes = {u.pk: Scope(superuser=True) for u in users if u.is_superuser}
@@ -157,7 +162,7 @@ class AccessPolicy:
         if not ids:
             return scopes
         # Children's classes, classes taught and explicit grants (class ids), in one query.
-        ENROLLED, TAUGHT, GRANTED, PUPIL, GUARDED, TAUGHT_ID = 0, 1, 2, 3, 4, 5
+        ENROLLED, TAUGHT, GRANTED, PUPIL, GUARDED, TAUGHT_ID, EDITS = 0, 1, 2, 3, 4, 5, 6
         as_text = {"output_field": CharField()}
         rows = (
             Enrolment.objects.filter(self.family_enrolments(), pupil__guardianships__guardian__user__in=ids)
@@ -175,6 +180,10 @@ class AccessPolicy:
                 TeachingAssignment.objects.filter(user__in=ids).annotate(
                     value=Cast("class_page_id", **as_text), kind=Value(TAUGHT_ID))
                 .values_list("user_id", "value", "kind"),
+                # Whether the user may edit any page at all (Wagtail's group page permissions).
+                GroupPagePermission.objects.filter(group__user__in=ids).annotate(
+                    user_id=F("group__user"), value=Cast("page_id", **as_text), kind=Value(EDITS))
+                .values_list("user_id", "value", "kind"),
                 all=True,
             )
         )
@@ -183,7 +192,11 @@ class AccessPolicy:
         granted, pupil_rows = [], {}
         guarded = {pk: set() for pk in ids}
         taught_ids = {pk: set() for pk in ids}
+        edits_pages = set()
         for user_id, value, kind in rows:
+            if kind == EDITS:
+                edits_pages.add(user_id)
+                continue
             if kind == GUARDED:
                 guarded[user_id].add(int(value))
                 continue
@@ -230,6 +243,7 @@ class AccessPolicy:
                 guarded_pupil_ids=frozenset(guarded[pk]),
                 staff_roles=frozenset(staff_roles[pk]),
                 taught_class_ids=frozenset(taught_ids[pk]),
+                edits_pages=pk in edits_pages,
             )
         return scopes
 
@@ -385,9 +399,17 @@ class AccessPolicy:
 
     def can_edit(self, user, page) -> bool:
         """Editing is Wagtail's page permissions, kept in sync with roles by ent_pages.roles."""
-        if user is None or not user.is_authenticated or not user.is_active:
+        if not self.edits_any_page(user):
             return False
         return page.permissions_for_user(user).can_edit()
+
+    def edits_any_page(self, user) -> bool:
+        """Whether some page may be edited by `user` (no query: from the remembered scope). A family's
+        home asks it before looking for the CLAE spaces or resource indexes it might edit."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return False
+        scope = self.scope(user)
+        return scope.superuser or scope.edits_pages
 
     # --------------------------------------------------------------------------- queryset rules
     def viewable(self, user, queryset, *, for_search=False):
