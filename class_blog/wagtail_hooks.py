@@ -17,8 +17,6 @@ def class_blog_section(class_page, request, context):
     context["partner_view"] = not policy.can_view_class_private(request.user, class_page)
     context["can_manage_class"] = policy.can_manage_class(request.user, class_page)
     context["class_actions"] = class_actions(request.user, class_page, context["can_manage_class"])
-    # Worked out per viewer: the class page's remembered HTML is kept per value (ent_pages.page_cache).
-    context.setdefault("class_vary_on", []).extend([context["can_manage_class"], context["class_actions"]])
     if request.GET:  # a filtered or later page of the blog: asked afresh
         context.update(class_posts_listing(request, class_page))
     else:  # the class page as families open it: remembered per audience, built only if its HTML is not
@@ -31,9 +29,9 @@ def class_blog_section(class_page, request, context):
 
 
 def _item(lazy_mapping, name):
-    from django.utils.functional import SimpleLazyObject
+    from ent_pages.page_cache import SharedPart
 
-    return SimpleLazyObject(lambda: lazy_mapping[name])
+    return SharedPart(lambda: lazy_mapping[name])
 
 
 def class_actions(user, class_page, can_manage):

@@ -106,7 +106,7 @@ class PageContent:
 
     def lazy(self, name, compute):
         """The part `name`, read or computed only if the template uses it (not when its HTML is remembered)."""
-        return SimpleLazyObject(lambda: self.get(name, compute))
+        return SharedPart(lambda: self.get(name, compute))
 
     def save(self) -> None:
         if self.dirty and self.shared:
@@ -136,12 +136,43 @@ class PageContent:
         return links.sign_shared(*stored[1:])
 
 
+class SharedPart(SimpleLazyObject):
+    """A value shown alike to a page's whole audience (a remembered part, or taken from one): it never
+    varies a fragment, and is not read to work out a fragment's key."""
+
+
+def added_values(context, before: set) -> list:
+    """(name, value) of what was put into `context` since the names `before` were there, sorted: what
+    hooks add to a page (actions, links...) may be worked out per viewer, so a fragment varies on it
+    (values taken from the context as it was are named, not read: they are the page's own)."""
+    shared = {id(context[name]): name for name in before if name in context}
+    added = []
+    for name in sorted(set(context) - before):
+        value = context[name]
+        added.append((name, _Named(shared[id(value)]) if id(value) in shared else value))
+    return added
+
+
+class _Named(str):
+    pass
+
+
 def _variant(values) -> str:
-    """A stable digest of per-viewer values (labels translated, nested lists and tuples walked)."""
+    """A stable digest of per-viewer values: shared parts and page values by name, pages and users by
+    their id, translated labels as text, lists, tuples and dicts walked."""
+    from django.db.models import Model
 
     def text(value):
+        if type(value) is SharedPart:
+            return "shared"
+        if isinstance(value, _Named):
+            return f"={value}"
         if isinstance(value, (list, tuple)):
             return "[" + ",".join(text(v) for v in value) + "]"
+        if isinstance(value, dict):
+            return "{" + ",".join(f"{k}:{text(v)}" for k, v in sorted(value.items())) + "}"
+        if isinstance(value, Model):
+            return f"{value._meta.label}:{value.pk}"
         if isinstance(value, Promise):
             return str(value)
         return f"{type(value).__name__}:{value}"

@@ -183,7 +183,7 @@ class ClassPage(FrenchSlugMixin, FrenchSearchable, Page):
     partner_hidden_fields = ("welcome",)
 
     def get_context(self, request, *args, **kwargs):
-        from ..page_cache import page_content
+        from ..page_cache import added_values, page_content
 
         context = super().get_context(request, *args, **kwargs)
         # What every viewer of one audience sees, remembered per audience (ent_pages.page_cache), read or
@@ -195,13 +195,14 @@ class ClassPage(FrenchSlugMixin, FrenchSearchable, Page):
         context["documents"] = content.lazy("documents", lambda: self._documents(request))
         context["section_galleries"] = content.lazy("galleries", lambda: self._galleries(request))
         # Other apps add their sections (the class blog...) through this Wagtail hook:
-        # fn(class_page, request, context) returns a template name to include, or None. A section that
-        # shows something worked out per viewer appends it to context["class_vary_on"]: the body's
-        # remembered HTML is kept per value (ent_pages.templatetags.page_fragments).
-        context["class_vary_on"] = []
+        # fn(class_page, request, context) returns a template name to include, or None. What they put
+        # in the context may be worked out per viewer (actions offered, people to write to): the body's
+        # remembered HTML is kept per value of all of it (``class_vary_on``, ent_pages.page_cache).
+        before = set(context)
         context["class_sections"] = [
             name for fn in hooks.get_hooks("class_page_sections") if (name := fn(self, request, context))
         ]
+        context["class_vary_on"] = added_values(context, before)
         return context
 
     def _teachers(self):

@@ -166,3 +166,23 @@ def test_a_filtered_blog_is_built_for_its_viewer_and_not_remembered(class_page):
     filtered = _text(parent, f"{class_page.url}?etiquette=jardin")
     assert "Billet étiqueté" in filtered and "Autre billet" not in filtered
     assert "Autre billet" in _text(parent, class_page.url)
+
+
+def test_whatever_a_section_works_out_per_viewer_is_never_shown_to_another_viewer(class_page):
+    """Sections come from other apps' hooks: anything they put in the page's context varies the remembered HTML."""
+    from wagtail import hooks
+
+    teacher = make_teacher(class_page)
+    first, second = make_parent(class_page, username="famille.martin")[0], make_parent(class_page, username="famille.petit")[0]
+
+    def write_to_yourself(page, request, context):  # a per-viewer value, as conversations' links are
+        context["write_teachers"] = [request.user]
+        return None
+
+    with hooks.register_temporarily("class_page_sections", write_to_yourself, order=100):
+        first_page = _text(_browser(first), class_page.url)  # remembered for the class's families now
+        second_page = _text(_browser(second), class_page.url)
+        teacher_page = _text(_browser(teacher), class_page.url)
+    assert f"?a=t{first.pk}-c{class_page.pk}" in first_page
+    assert f"?a=t{second.pk}-c{class_page.pk}" in second_page and f"?a=t{first.pk}-" not in second_page
+    assert f"?a=t{first.pk}-" not in teacher_page
