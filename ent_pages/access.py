@@ -152,7 +152,6 @@ class AccessPolicy:
         """Scopes of `users` by id: four queries whatever their number (one user or a batch of digests)."""
         from django.db.models import CharField
         from django.db.models.functions import Cast
-
         from wagtail.models import GroupPagePermission
 
         from .models import Enrolment, Guardianship, Role, StaffAssignment, TeachingAssignment

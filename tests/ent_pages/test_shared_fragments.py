@@ -73,7 +73,7 @@ def test_what_a_teacher_is_offered_on_the_class_page_never_reaches_a_family(clas
     _post_with_document(class_page, "Sortie à la ferme", "Autorisation ferme")
     teacher, parent = _browser(make_teacher(class_page)), _browser(make_parent(class_page)[0])
     note_form = reverse("class_blog:note_create")
-    for first, second in ((teacher, parent), (parent, teacher)):
+    for first in (teacher, parent):
         first.get(class_page.url)  # remembered for the audience, with what `first` is offered
         family_page, teacher_page = _text(parent, class_page.url), _text(teacher, class_page.url)
         assert "Sortie à la ferme" in family_page and "Sortie à la ferme" in teacher_page
