@@ -19,11 +19,19 @@ def class_blog_section(class_page, request, context):
     context["class_actions"] = class_actions(request.user, class_page, context["can_manage_class"])
     if request.GET:  # a filtered or later page of the blog: asked afresh
         context.update(class_posts_listing(request, class_page))
-    else:  # the class page as families open it: remembered per audience (ent_pages.page_cache)
+    else:  # the class page as families open it: remembered per audience, built only if its HTML is not
         from ent_pages.page_cache import page_content
 
-        context.update(page_content(class_page, request).get("blog", lambda: class_posts_listing(request, class_page)))
+        blog = page_content(class_page, request).lazy("blog", lambda: class_posts_listing(request, class_page))
+        context.update({name: _item(blog, name) for name in ("posts_page", "projects", "tags")})
+        context.update(current_project=None, current_tag="")
     return "class_blog/includes/class_blog_section.html"
+
+
+def _item(lazy_mapping, name):
+    from ent_pages.page_cache import SharedPart
+
+    return SharedPart(lambda: lazy_mapping[name])
 
 
 def class_actions(user, class_page, can_manage):

@@ -29,6 +29,7 @@ so it costs a handful of indexed queries per request whatever the number of clas
 
 from __future__ import annotations
 
+import contextvars
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -75,6 +76,9 @@ class Scope:
     guarded_pupil_ids: frozenset[int] = field(default_factory=frozenset)
     staff_roles: frozenset[tuple[int, str]] = field(default_factory=frozenset)
     taught_class_ids: frozenset[int] = field(default_factory=frozenset)
+    #: Whether one of the user's groups holds a page permission (Wagtail's, kept in sync with roles by
+    #: ent_pages.roles, or given by an administrator): without one, no page is editable (``can_edit``).
+    edits_pages: bool = False
 
     @property
     def is_empty(self):
@@ -109,15 +113,18 @@ class AccessPolicy:
         if not ttl:
             return self._compute_scope(user)
         key = self._scope_key(user.pk)
-        scope = cache.get(key)
-        if scope is None:
-            scope = self._compute_scope(user)
-            cache.set(key, scope, ttl)
+        version, remembered = self.access_version_and([key])  # one round trip
+        stored = remembered.get(key)
+        if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == version:
+            return stored[1]
+        scope = self._compute_scope(user)
+        cache.set(key, (version, scope), ttl)
         return scope
 
-    def _scope_key(self, user_id, version=None) -> str:
-        # "scope3": Scope gained the conversation ids; scopes pickled by an older release are not read back.
-        return f"preau:scope3:{self.access_version() if version is None else version}:{user_id}"
+    def _scope_key(self, user_id) -> str:
+        # Stored as (access version, scope): read with the version in one round trip; a scope from an
+        # older version is not used. "scope4": scopes pickled by an older release are not read back.
+        return f"preau:scope4:{user_id}"
 
     def forget(self, user) -> None:
         """Drop the scope remembered for a user (after their enrolments or roles changed in bulk)."""
@@ -145,6 +152,7 @@ class AccessPolicy:
         """Scopes of `users` by id: four queries whatever their number (one user or a batch of digests)."""
         from django.db.models import CharField
         from django.db.models.functions import Cast
+        from wagtail.models import GroupPagePermission
 
         from .models import Enrolment, Guardianship, Role, StaffAssignment, TeachingAssignment
 
@@ -153,7 +161,7 @@ class AccessPolicy:
         if not ids:
             return scopes
         # Children's classes, classes taught and explicit grants (class ids), in one query.
-        ENROLLED, TAUGHT, GRANTED, PUPIL, GUARDED, TAUGHT_ID = 0, 1, 2, 3, 4, 5
+        ENROLLED, TAUGHT, GRANTED, PUPIL, GUARDED, TAUGHT_ID, EDITS = 0, 1, 2, 3, 4, 5, 6
         as_text = {"output_field": CharField()}
         rows = (
             Enrolment.objects.filter(self.family_enrolments(), pupil__guardianships__guardian__user__in=ids)
@@ -171,6 +179,10 @@ class AccessPolicy:
                 TeachingAssignment.objects.filter(user__in=ids).annotate(
                     value=Cast("class_page_id", **as_text), kind=Value(TAUGHT_ID))
                 .values_list("user_id", "value", "kind"),
+                # Whether the user may edit any page at all (Wagtail's group page permissions).
+                GroupPagePermission.objects.filter(group__user__in=ids).annotate(
+                    user_id=F("group__user"), value=Cast("page_id", **as_text), kind=Value(EDITS))
+                .values_list("user_id", "value", "kind"),
                 all=True,
             )
         )
@@ -179,7 +191,11 @@ class AccessPolicy:
         granted, pupil_rows = [], {}
         guarded = {pk: set() for pk in ids}
         taught_ids = {pk: set() for pk in ids}
+        edits_pages = set()
         for user_id, value, kind in rows:
+            if kind == EDITS:
+                edits_pages.add(user_id)
+                continue
             if kind == GUARDED:
                 guarded[user_id].add(int(value))
                 continue
@@ -226,6 +242,7 @@ class AccessPolicy:
                 guarded_pupil_ids=frozenset(guarded[pk]),
                 staff_roles=frozenset(staff_roles[pk]),
                 taught_class_ids=frozenset(taught_ids[pk]),
+                edits_pages=pk in edits_pages,
             )
         return scopes
 
@@ -381,9 +398,17 @@ class AccessPolicy:
 
     def can_edit(self, user, page) -> bool:
         """Editing is Wagtail's page permissions, kept in sync with roles by ent_pages.roles."""
-        if user is None or not user.is_authenticated or not user.is_active:
+        if not self.edits_any_page(user):
             return False
         return page.permissions_for_user(user).can_edit()
+
+    def edits_any_page(self, user) -> bool:
+        """Whether some page may be edited by `user` (no query: from the remembered scope). A family's
+        home asks it before looking for the CLAE spaces or resource indexes it might edit."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return False
+        scope = self.scope(user)
+        return scope.superuser or scope.edits_pages
 
     # --------------------------------------------------------------------------- queryset rules
     def viewable(self, user, queryset, *, for_search=False):
@@ -573,9 +598,30 @@ class AccessPolicy:
 
     @staticmethod
     def access_version() -> int:
+        """The access version; read once per request (``AccessVersionMiddleware``), else at each call."""
         from django.core.cache import cache
 
-        return cache.get(_ACCESS_VERSION_KEY) or 0
+        memo = _REQUEST_ACCESS_VERSION.get()
+        if memo is None:
+            return cache.get(_ACCESS_VERSION_KEY) or 0
+        if memo[0] is None:
+            memo[0] = cache.get(_ACCESS_VERSION_KEY) or 0
+        return memo[0]
+
+    @staticmethod
+    def access_version_and(keys) -> tuple[int, dict]:
+        """The access version and the cache entries `keys`, in one round trip when the version is not
+        read yet in this request (an entry stored with its version is then checked against it)."""
+        from django.core.cache import cache
+
+        memo = _REQUEST_ACCESS_VERSION.get()
+        if memo is not None and memo[0] is not None:
+            return memo[0], cache.get_many(keys)
+        found = cache.get_many([_ACCESS_VERSION_KEY, *keys])
+        version = found.pop(_ACCESS_VERSION_KEY, None) or 0
+        if memo is not None:
+            memo[0] = version
+        return version, found
 
     @staticmethod
     def bump_access_version() -> None:
@@ -586,6 +632,9 @@ class AccessPolicy:
             cache.incr(_ACCESS_VERSION_KEY)
         except ValueError:
             cache.set(_ACCESS_VERSION_KEY, 1, None)
+        memo = _REQUEST_ACCESS_VERSION.get()
+        if memo is not None:
+            memo[0] = None  # this request read it before its own change: read it again
 
     # ------------------------------------------------------------------ class life (class_blog)
     def can_view_class_private(self, user, class_page) -> bool:
@@ -1807,6 +1856,26 @@ PUPIL_SEES_BLOG, PUPIL_SEES_HOMEWORK, PUPIL_SEES_WORKBOOKS, PUPIL_SEES_PARTNERS 
 #: The class's teachers let its pupils write to them (pupils.ClassPupilSettings.messages_enabled).
 PUPIL_SEES_MESSAGES = "messages"
 _ACCESS_VERSION_KEY = "preau:access-version"
+#: The access version as this request read it first: [version or None] (``AccessVersionMiddleware``).
+_REQUEST_ACCESS_VERSION = contextvars.ContextVar("preau_request_access_version", default=None)
+
+
+class AccessVersionMiddleware:
+    """One request, one access version: its scope, page content and permissions read it once.
+
+    A change made elsewhere during the request is seen at the next request, as it would be had it
+    come a moment later; a change made by the request itself (``bump_access_version``) is read again.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _REQUEST_ACCESS_VERSION.set([None])
+        try:
+            return self.get_response(request)
+        finally:
+            _REQUEST_ACCESS_VERSION.reset(token)
 
 
 policy = AccessPolicy()

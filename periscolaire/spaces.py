@@ -74,7 +74,7 @@ def editable_clae_spaces(user, galleries_per_space=6):
     from .models import ClaePage, GalleryPage
 
     school_paths = policy.scope(user).member_school_paths
-    if not school_paths:
+    if not school_paths or not policy.edits_any_page(user):  # a family: no query
         return []
     under = Q(pk__in=[])
     for school_path in sorted(school_paths):

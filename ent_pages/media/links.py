@@ -28,6 +28,12 @@ a link lives one hour. The media key is validated (``is_valid_key``) before anyt
 
 Other channels (conversation attachments, feed thumbnails, the JSON API) ask the access policy
 first, then call ``signed_url(obj, viewer_key)``.
+
+HTML shared by an audience (ent_pages.page_cache) never holds a signed link: it is rendered inside
+``shared_links()``, where every link becomes a placeholder made of a random marker (new for each
+rendering, so no text written by a page's author can forge one) and the link's number; the unsigned
+paths are kept beside the HTML. ``sign_shared`` then signs each path for the browser that asks,
+with a fresh expiry, as the template would have.
 """
 
 from __future__ import annotations
@@ -57,6 +63,7 @@ SESSION_KEY = "preau_media_key"
 
 _KEY_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 _viewer = contextvars.ContextVar("preau_media_viewer", default=None)
+_shared = contextvars.ContextVar("preau_media_shared", default=None)
 
 
 #: Where private files are served (ent_pages.urls); nginx answers these paths itself in production.
@@ -140,14 +147,61 @@ def signed_url(obj, viewer_key: str | None = None, *, expires_in: int | None = N
     anonymous visitor's key is "" (only files of public pages may be signed for it). Outside any
     request and without a key, the unsigned path is returned: it serves nothing.
     """
+    path = file_path(obj)
+    shared = _shared.get()
+    if shared is not None:  # HTML shared by an audience: signed for each browser at output (sign_shared)
+        return shared.placeholder(path)
     if viewer_key is None:
         viewer_key = current_viewer_key()
-    path = file_path(obj)
     if viewer_key is None:
         return path
     ttl = link_seconds() if expires_in is None else expires_in
     expires = int((time.time() if now is None else now) + ttl)
     return f"{path}?e={expires}&s={signature(unquote(path), expires, viewer_key)}"
+
+
+# ------------------------------------------------------------------------ shared HTML
+class SharedLinks:
+    """The links of one rendering of shared HTML: a random marker and the unsigned paths, in order."""
+
+    def __init__(self):
+        self.marker = f"preau-link-{secrets.token_hex(12)}"
+        self.paths: list[str] = []
+
+    def placeholder(self, path: str) -> str:
+        self.paths.append(path)
+        return f"{self.marker}-{len(self.paths) - 1}-"
+
+
+@contextmanager
+def shared_links():
+    """Render HTML that several browsers will be sent: file links come out as placeholders."""
+    shared = SharedLinks()
+    token = _shared.set(shared)
+    try:
+        yield shared
+    finally:
+        _shared.reset(token)
+
+
+def sign_shared(html: str, marker: str, paths: list[str], viewer_key: str | None = None, now: float | None = None) -> str:
+    """`html` with each placeholder of `marker` replaced by its path signed for `viewer_key`
+    (default: the current viewer), HTML-escaped as templates escape a link."""
+    if not paths:
+        return html
+    from django.utils.html import escape
+
+    if viewer_key is None:
+        viewer_key = current_viewer_key()
+    expires = int((time.time() if now is None else now) + link_seconds())
+
+    def link(match):
+        path = paths[int(match.group(1))]
+        if viewer_key is None:
+            return escape(path)
+        return escape(f"{path}?e={expires}&s={signature(unquote(path), expires, viewer_key)}")
+
+    return re.sub(rf"{re.escape(marker)}-(\d+)-", link, html)
 
 
 # ------------------------------------------------------------------------- current viewer

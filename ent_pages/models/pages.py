@@ -101,9 +101,9 @@ class SchoolPage(FrenchSearchable, Page):
 
         context = super().get_context(request, *args, **kwargs)
         content = page_content(self, request)
-        context["visible_children"] = content.get("children", lambda: self._visible_children(request.user))
-        context["breadcrumb_ancestors"] = content.get("ancestors", lambda: list(self.get_ancestors()))
-        content.save()
+        # Read or built only if the body's HTML is not remembered for this audience (ent_pages.page_cache).
+        context["visible_children"] = content.lazy("children", lambda: self._visible_children(request.user))
+        context["breadcrumb_ancestors"] = content.lazy("ancestors", lambda: list(self.get_ancestors()))
         return context
 
     def _visible_children(self, user):
@@ -183,22 +183,26 @@ class ClassPage(FrenchSlugMixin, FrenchSearchable, Page):
     partner_hidden_fields = ("welcome",)
 
     def get_context(self, request, *args, **kwargs):
-        from ..page_cache import page_content
+        from ..page_cache import added_values, page_content
 
         context = super().get_context(request, *args, **kwargs)
-        # What every viewer of one audience sees, remembered per audience (ent_pages.page_cache).
+        # What every viewer of one audience sees, remembered per audience (ent_pages.page_cache), read or
+        # built only if the body's HTML is not remembered for this audience.
         content = page_content(self, request)
-        context["breadcrumb_ancestors"] = content.get("ancestors", lambda: list(self.get_ancestors()))
-        context["teachers"] = content.get("teachers", self._teachers)
-        context["photos"] = content.get("photos", lambda: self._photos(request))
-        context["documents"] = content.get("documents", lambda: self._documents(request))
-        context["section_galleries"] = content.get("galleries", lambda: self._galleries(request))
+        context["breadcrumb_ancestors"] = content.lazy("ancestors", lambda: list(self.get_ancestors()))
+        context["teachers"] = content.lazy("teachers", self._teachers)
+        context["photos"] = content.lazy("photos", lambda: self._photos(request))
+        context["documents"] = content.lazy("documents", lambda: self._documents(request))
+        context["section_galleries"] = content.lazy("galleries", lambda: self._galleries(request))
         # Other apps add their sections (the class blog...) through this Wagtail hook:
-        # fn(class_page, request, context) returns a template name to include, or None.
+        # fn(class_page, request, context) returns a template name to include, or None. What they put
+        # in the context may be worked out per viewer (actions offered, people to write to): the body's
+        # remembered HTML is kept per value of all of it (``class_vary_on``, ent_pages.page_cache).
+        before = set(context)
         context["class_sections"] = [
             name for fn in hooks.get_hooks("class_page_sections") if (name := fn(self, request, context))
         ]
-        content.save()
+        context["class_vary_on"] = added_values(context, before)
         return context
 
     def _teachers(self):

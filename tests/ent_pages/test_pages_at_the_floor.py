@@ -91,7 +91,7 @@ def test_the_family_home_costs_no_more_queries_than_a_bare_wagtail_page(client, 
 def test_the_family_home_keeps_its_query_budget(client, class_life, django_assert_max_num_queries):
     client.force_login(make_parent(class_life)[0])
     client.get("/mon-espace/")
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(14):
         assert client.get("/mon-espace/").status_code == 200
 
 
@@ -195,3 +195,22 @@ def test_a_remembered_class_page_signs_each_file_link_for_its_own_viewer(class_l
         assert second.get(link).status_code == 200
     for link in first_links:
         assert second.get(link).status_code == 403  # signed for the other browser
+
+
+def test_a_parent_made_city_editor_is_offered_the_resources_at_their_next_request(client, city, class_life):
+    """A family's home asks for no page permission (no group of theirs holds one); a group given later counts at once."""
+    from django.urls import reverse as url_for
+
+    from ent_pages.models import Role
+    from tests.factories import StaffAssignmentFactory
+    from tests.factories_resources import ResourceIndexPageFactory
+
+    index = ResourceIndexPageFactory(parent=city, title="Ressources")
+    new_resource = url_for("wagtailadmin_pages:add", args=("resources", "resourcepage", index.pk))
+    parent, _ = make_parent(class_life)
+    client.force_login(parent)
+    assert new_resource not in client.get("/mon-espace/").content.decode()
+
+    StaffAssignmentFactory(user=parent, school=None, role=Role.CITY_EDITOR)
+
+    assert new_resource in client.get("/mon-espace/").content.decode()

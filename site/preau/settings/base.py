@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "ent_pages.security.PreauCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # One access version per request: scope, page content and permissions read it once (ent_pages.access).
+    "ent_pages.access.AccessVersionMiddleware",
     # The Wagtail Site from the shared cache rather than a query per request (ent_pages.serving).
     "ent_pages.serving.CachedSiteMiddleware",
     "django.middleware.locale.LocaleMiddleware",
