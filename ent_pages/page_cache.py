@@ -41,6 +41,8 @@ from .access import SCHOOL_PREFIX, SECTION_PREFIX, policy
 from .media import links
 
 _REQUEST_ATTR = "_preau_page_cache"
+#: The hidden field of Django's forms: a fragment holding one is rendered for its viewer alone.
+_CSRF_FIELD = 'name="csrfmiddlewaretoken"'
 
 
 def _seconds() -> int:
@@ -130,6 +132,10 @@ class PageContent:
         if not (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == self._key):
             with links.shared_links() as rendering:
                 html = str(render())
+            if _CSRF_FIELD in html:
+                # A form carries the viewer's CSRF token, which is theirs alone: sent to them, never remembered.
+                self.save()
+                return links.sign_shared(html, rendering.marker, rendering.paths)
             stored = (self._key, html, rendering.marker, rendering.paths)
             cache.set(key, stored, _seconds())
             self.save()

@@ -186,3 +186,38 @@ def test_whatever_a_section_works_out_per_viewer_is_never_shown_to_another_viewe
     assert f"?a=t{first.pk}-c{class_page.pk}" in first_page
     assert f"?a=t{second.pk}-c{class_page.pk}" in second_page and f"?a=t{first.pk}-" not in second_page
     assert f"?a=t{first.pk}-" not in teacher_page
+
+
+def test_a_form_in_a_shared_fragment_carries_each_viewer_s_own_csrf_token(class_page, rf):
+    """A section with a form (its CSRF token is the viewer's secret) is never remembered for the audience."""
+    from django.middleware.csrf import get_token
+
+    from ent_pages.page_cache import page_content
+
+    first, second = make_parent(class_page, username="famille.martin")[0], make_parent(class_page, username="famille.petit")[0]
+    sent = []
+    for user in (first, second):
+        request = rf.get(class_page.url)
+        request.user, request.session = user, {}
+        token = get_token(request)
+        html = page_content(class_page, request).fragment(
+            "with-a-form", [], lambda: f'<form><input type="hidden" name="csrfmiddlewaretoken" value="{token}"></form>'
+        )
+        sent.append((token, html))
+    (first_token, first_html), (second_token, second_html) = sent
+    assert first_token in first_html
+    assert second_token in second_html and first_token not in second_html
+
+
+def test_a_fragment_without_a_form_is_remembered_for_the_audience(class_page, rf):
+    """The counterpart: the same fragment without a form is rendered once for the class's families."""
+    from ent_pages.page_cache import page_content
+
+    renders = []
+    parents = [make_parent(class_page, username=username)[0] for username in ("famille.martin", "famille.petit")]
+    for parent in parents:
+        request = rf.get(class_page.url)
+        request.user, request.session = parent, {}
+        html = page_content(class_page, request).fragment("no-form", [], lambda: renders.append(1) or "<p>Classe</p>")
+        assert html == "<p>Classe</p>"
+    assert renders == [1]
