@@ -32,3 +32,14 @@ def client_for(user, name="Téléphone"):
 @pytest.fixture
 def api_client_for(db):
     return client_for
+
+
+@pytest.fixture
+def school_day_morning():
+    """A Tuesday at 10:00 in Paris, in term: notes sent now reach families at once (outside quiet hours).
+
+    The clock keeps ticking from there, so tokens and second factors behave as in real time."""
+    import time_machine
+
+    with time_machine.travel("2026-11-24 10:00 +0100", tick=True):
+        yield

@@ -15,7 +15,7 @@ from tests.factories import (
     make_teacher,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("school_day_morning")]
 
 
 @pytest.fixture

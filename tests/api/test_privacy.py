@@ -12,7 +12,7 @@ from tests.factories import ClassPostPageFactory, HomeworkEntryFactory, make_par
 from tests.media_files import photo_bytes
 from tests.media_links import post_body
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("school_day_morning")]
 
 
 @pytest.fixture(autouse=True)
