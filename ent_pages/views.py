@@ -33,7 +33,8 @@ def my_space(request):
     year = current_school_year()
     scope = policy.scope(user)
     pupils = list(children_of(user, year))
-    context = {"school_year": year}
+    # The hooks read the children from here rather than asking again (a family without children: no query).
+    context = {"school_year": year, "family_pupil_ids": [pupil.pk for pupil in pupils]}
     context["sections"] = [name for fn in hooks.get_hooks("my_space_sections") if (name := fn(request, context))]
     if "my_classes" not in context:
         context["my_classes"] = list(policy.viewable(user, ClassPage.objects.live()).order_by("path"))

@@ -51,8 +51,13 @@ def children_pupil_accounts(request, context):
 
     if policy.is_pupil(request.user):
         return None
-    # The policy's children of the family (from its remembered scope: no join over the city's guardianships).
-    accounts = list(PupilAccount.objects.filter(pupil__in=policy.pupils_of(request.user))
+    # The children "my space" listed already (policy.pupils_of): staff without children cost no query here.
+    pupil_ids = context.get("family_pupil_ids")
+    if pupil_ids is None:
+        pupil_ids = list(policy.pupils_of(request.user).values_list("pk", flat=True))
+    if not pupil_ids:
+        return None
+    accounts = list(PupilAccount.objects.filter(pupil__in=pupil_ids)
                     .select_related("user").order_by("user__first_name"))
     if not accounts:
         return None

@@ -95,6 +95,14 @@ def test_the_family_home_keeps_its_query_budget(client, class_life, django_asser
         assert client.get("/mon-espace/").status_code == 200
 
 
+def test_a_teachers_home_keeps_its_query_budget(client, class_life, django_assert_max_num_queries):
+    # A teacher has no children: the pupil accounts section asks nothing.
+    client.force_login(make_teacher(class_life))
+    client.get("/mon-espace/")
+    with django_assert_max_num_queries(16):
+        assert client.get("/mon-espace/").status_code == 200
+
+
 def test_a_post_published_shows_on_the_class_page_at_the_next_request(client, class_life):
     parent, _ = make_parent(class_life)
     client.force_login(parent)
