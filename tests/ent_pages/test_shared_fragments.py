@@ -201,7 +201,7 @@ def test_a_form_in_a_shared_fragment_carries_each_viewer_s_own_csrf_token(class_
         request.user, request.session = user, {}
         token = get_token(request)
         html = page_content(class_page, request).fragment(
-            "with-a-form", [], lambda: f'<form><input type="hidden" name="csrfmiddlewaretoken" value="{token}"></form>'
+            "with-a-form", [], lambda token=token: f'<form><input type="hidden" name="csrfmiddlewaretoken" value="{token}"></form>'
         )
         sent.append((token, html))
     (first_token, first_html), (second_token, second_html) = sent
