@@ -100,6 +100,11 @@ def signature(path: str, expires: int | str, viewer_key: str) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
+def _signed_path(path: str, expires: int, viewer_key: str) -> str:
+    """`path` with the query string nginx checks: expiry and signature for `viewer_key`."""
+    return f"{path}?e={expires}&s={signature(unquote(path), expires, viewer_key)}"
+
+
 def is_valid_key(value: str | None) -> bool:
     """A media key as minted by ``new_media_key`` (nothing else is ever signed with)."""
     return bool(value) and bool(_KEY_RE.match(value))
@@ -157,7 +162,7 @@ def signed_url(obj, viewer_key: str | None = None, *, expires_in: int | None = N
         return path
     ttl = link_seconds() if expires_in is None else expires_in
     expires = int((time.time() if now is None else now) + ttl)
-    return f"{path}?e={expires}&s={signature(unquote(path), expires, viewer_key)}"
+    return _signed_path(path, expires, viewer_key)
 
 
 # ------------------------------------------------------------------------ shared HTML
@@ -199,7 +204,7 @@ def sign_shared(html: str, marker: str, paths: list[str], viewer_key: str | None
         path = paths[int(match.group(1))]
         if viewer_key is None:
             return escape(path)
-        return escape(f"{path}?e={expires}&s={signature(unquote(path), expires, viewer_key)}")
+        return escape(_signed_path(path, expires, viewer_key))
 
     return re.sub(rf"{re.escape(marker)}-(\d+)-", link, html)
 
