@@ -292,9 +292,14 @@ class DatabaseSearchEngine:
         plain = plain_query(params.q)
         if not plain:
             return outcome
-        def passages(hits):  # computed with a new answer, remembered with it
-            pages = load_pages([pk for pk, _content_type in hits], content_types=dict(hits))
-            return {page.pk: passage(page, params) for page in pages}
+        def passages(hits, texts):  # computed with a new answer, remembered with it
+            # The entries' stored text (read with the hits): no page loaded, no body rendered again.
+            lines = {pk: (highlight(body, params.q), summary) for pk, (body, summary) in texts.items()}
+            missing = [(pk, content_type) for pk, content_type in hits if pk not in texts]
+            if missing:  # entries written before their text was kept (search migration 0005)
+                pages = load_pages([pk for pk, _content_type in missing], content_types=dict(missing))
+                lines.update((page.pk, passage(page, params)) for page in pages)
+            return lines
 
         hits, counts, outcome.total, outcome.approximate, lines = pgindex.search(
             user, params, plain, timezone.localdate(), passages=passages

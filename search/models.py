@@ -50,6 +50,7 @@ class PageEntry(models.Model):
     when they overlap. The table, the ``preau_french`` text search configuration (French with unaccent)
     and its indexes exist on PostgreSQL only (migration 0002): the model is unmanaged, and SQLite keeps
     Wagtail's own index. Rows are removed with their page (a row trigger in the database, migration 0003).
+    Each entry's plain text and summary (its hits' snippets) are in table search_pagetext, removed with it.
     """
 
     page = models.OneToOneField("wagtailcore.Page", primary_key=True, on_delete=models.DO_NOTHING,
@@ -60,8 +61,9 @@ class PageEntry(models.Model):
     title_folded = models.TextField()
     tags = ArrayField(models.TextField())
     vector = SearchVectorField()
-    #: "audience:families", "level:CP", "theme:<slug>": counted in one pass, filtered by containment.
-    facets = ArrayField(models.TextField(), default=list)
+    #: Codes (table search_facetcode) of "audience:families", "level:CP", "theme:<slug>" and of the page's
+    #: type, "content_type:<id>": counted in one pass, filtered by containment (migration 0005).
+    codes = ArrayField(models.SmallIntegerField(), default=list)
     valid_from = models.DateField(null=True)
     valid_until = models.DateField(null=True)
 

@@ -286,3 +286,58 @@ def test_a_remembered_hit_links_to_where_the_page_is_now(client, every_role, cit
     Page.objects.filter(pk=post.pk).update(url_path=moved_path)
     url = client.get("/recherche/api/", {"q": "volcan"}).json()["results"][0]["url"]
     assert "/ce1-les-volcans/" in url and url == Page.objects.get(pk=post.pk).url
+
+
+# ------------------------------------------------- codes and stored text (search migration 0005)
+def test_a_first_search_writes_its_snippets_from_the_entries_without_loading_a_page(every_role, city_tree):
+    """The hits' plain text comes with them from the index: no page is loaded (nor its body rendered)
+    to write the snippets of a first search."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        hit = DatabaseSearchEngine().search(every_role["superuser"], SearchParams(q="écrans")).hits[0]
+    assert "<mark>" in hit.snippet and hit.title == "Écrans"
+    loaded = [query["sql"] for query in queries  # the resource's own row (its body) or its tags
+              if '"resources_resourcepage"."body"' in query["sql"] or "resources_resourcepagetag" in query["sql"]]
+    assert loaded == [], loaded
+
+
+def test_an_entry_written_before_its_text_was_kept_still_gets_its_snippet(every_role, city_tree):
+    """Entries migrated without a re-index have no stored text: their hits are loaded, as before."""
+    superuser = every_role["superuser"]
+    expected = DatabaseSearchEngine().search(superuser, SearchParams(q="écrans")).hits[0]
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM search_pagetext")
+    pgindex.bump_tags([], epoch=True)
+    hit = DatabaseSearchEngine().search(superuser, SearchParams(q="écrans")).hits[0]
+    assert (hit.snippet, hit.summary) == (expected.snippet, expected.summary) and "<mark>" in hit.snippet
+
+
+def test_a_page_leaves_its_text_with_its_entry(city_tree):
+    pk = city_tree["post"].pk
+    city_tree["post"].delete()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM search_pagetext WHERE page_id = %s", [pk])
+        assert cursor.fetchone()[0] == 0
+
+
+def test_facet_values_keep_their_codes_through_a_rebuild(city_tree):
+    """A value is coded once: writing entries again draws no new code (codes are smallints)."""
+    def codes_and_last_drawn():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT facet, code FROM search_facetcode")
+            codes = dict(cursor.fetchall())
+            cursor.execute("SELECT last_value FROM search_facetcode_code_seq")
+            return codes, cursor.fetchone()[0]
+
+    before = codes_and_last_drawn()
+    assert any(facet.startswith("content_type:") for facet in before[0])
+    pgindex.rebuild()
+    pgindex.index_pages([city_tree["resource"]])
+    assert codes_and_last_drawn() == before
+
+
+def test_a_facet_value_nobody_has_finds_nothing(city_tree):
+    assert found_ids(None, "écrans") == {city_tree["resource"].pk}
+    assert found_ids(None, "écrans", theme="aucun-theme") == set()
+    assert found_ids(None, "écrans", audience="families", theme="aucun-theme") == set()
