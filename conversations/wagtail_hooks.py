@@ -22,8 +22,9 @@ def class_page_write_links(class_page, request, context):
     return "conversations/includes/class_page_write.html"
 
 
-@hooks.register("my_space_sections")
+@hooks.register("my_space_live_sections")
 def my_space_unread(request, context):
+    """Read at every request, never remembered with the home's other sections (ent_pages.my_space_cache)."""
     from .sending import unread_count
 
     context["my_unread_messages"] = unread_count(request.user)
