@@ -19,8 +19,8 @@ the versions it was built under, and used only while all of them hold:
 - the **day** (homework due soon, the calendar) and the moment the next note addressed to the user
   is delivered (a note waits for the end of quiet hours without any change being made).
 
-The versions' keys are stored with the HTML: a request reads the access version and the HTML in one
-round trip, then the versions the HTML depends on in a second one, and runs no query. As on class
+The versions' keys are stored with the HTML: a request reads the access version, its scope and the
+HTML in one round trip, then the versions the HTML depends on in a second one, and runs no query. As on class
 pages (``page_cache``), file links are placeholders signed for each browser when the page is sent,
 and the CSRF token is a placeholder replaced by the viewer's own: nothing per browser is stored.
 
@@ -117,10 +117,9 @@ def staff_changed(school_path: str) -> None:
 
 
 # ------------------------------------------------------------------------------------ serving
-def _rememberable(request) -> bool:
+def _rememberable(request, scope) -> bool:
     if not _seconds() or request.GET or request.method != "GET":
         return False
-    scope = policy.scope(request.user)
     return not (scope.superuser or scope.pupil)
 
 
@@ -158,11 +157,12 @@ def _next_delivery(user, now):
 def sections_html(request, build_context) -> str:
     """The home's sections for this request: remembered HTML while its versions hold, else
     ``build_context(request)`` rendered (and remembered when it may be)."""
-    if not _rememberable(request):
-        return render_to_string(_TEMPLATE, build_context(request), request=request)
     user = request.user
     key = _entry_key(user.pk)
-    access_version, found = policy.access_version_and([key])
+    scope, found = policy.scope_and(user, [key])  # with the access version: one round trip
+    if not _rememberable(request, scope):
+        return render_to_string(_TEMPLATE, build_context(request), request=request)
+    access_version = policy.access_version()  # read with them
     now = timezone.now()
     today = timezone.localdate().isoformat()
     stored = found.get(key)

@@ -33,11 +33,10 @@ def my_space(request):
     """
     from .my_space_cache import sections_html
 
-    context = {}
+    context = {"remembered_sections": sections_html(request, _my_space_context)}
     context["live_sections"] = [
         name for fn in hooks.get_hooks("my_space_live_sections") if (name := fn(request, context))
     ]
-    context["remembered_sections"] = sections_html(request, _my_space_context)
     return render(request, "ent_pages/my_space.html", context)
 
 
