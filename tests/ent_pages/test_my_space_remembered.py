@@ -151,11 +151,12 @@ def test_a_teacher_follows_acknowledgements_at_the_next_request(client, class_li
 def test_a_note_waiting_for_quiet_hours_shows_when_it_reaches_the_family(client, class_life):
     parent, _ = make_parent(class_life)
     client.force_login(parent)
-    evening = datetime.datetime(2026, 11, 24, 20, 30, tzinfo=datetime.UTC)  # 21:30 in Paris: quiet hours
-    with time_machine.travel(evening, tick=False):
+    dawn = datetime.datetime(2026, 11, 24, 5, 55, tzinfo=datetime.UTC)  # 06:55 in Paris: quiet until 07:00
+    with time_machine.travel(dawn, tick=False):
         note = _send_note(class_life, title="Réunion de rentrée")
-        assert note.scheduled_for > evening
+        assert note.scheduled_for > dawn
         assert "Réunion de rentrée" not in home(client)  # remembered, without the note
+    # Six minutes later, the same day, nothing changed since (the entry lives ten): only the time has come.
     with time_machine.travel(note.scheduled_for + datetime.timedelta(minutes=1), tick=False):
         assert "Réunion de rentrée" in home(client)
 
