@@ -69,7 +69,12 @@ class HomeworkQuickForm(forms.ModelForm):
             })
             for class_page in self.cleaned_data["classes"]
         ]
-        return HomeworkEntry.objects.bulk_create(entries)
+        from ent_pages.my_space_cache import class_life_changed
+
+        created = HomeworkEntry.objects.bulk_create(entries)  # no signal: the homes are told here
+        for class_page in self.cleaned_data["classes"]:
+            class_life_changed(class_page=class_page)
+        return created
 
 
 class NoteForm(forms.Form):

@@ -40,11 +40,17 @@ def acknowledge(note, user, now=None):
 
     Returns the number of rows acknowledged now (0 when already done or not a recipient).
     """
+    from ent_pages.my_space_cache import family_changed, staff_changed
+
     if not note.is_delivered:
         return 0
-    return NoteRecipient.objects.filter(note=note, guardian__user=user, acknowledged_at__isnull=True).update(
+    done = NoteRecipient.objects.filter(note=note, guardian__user=user, acknowledged_at__isnull=True).update(
         acknowledged_at=now or timezone.now(), acknowledged_by=user
     )
+    if done:  # the family's home and the counts its teachers follow (ent_pages.my_space_cache)
+        family_changed([user.pk])
+        staff_changed((note.class_page or note.school).path)
+    return done
 
 
 def pending_notes_for(user, now=None):

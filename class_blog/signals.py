@@ -61,3 +61,30 @@ post_delete.connect(access_changed, sender=ClassPartnership, dispatch_uid="preau
 def quiet_hours_changed(sender, instance, **kwargs):
     """A director's new quiet hours apply to the next send (holidays are re-read within five minutes)."""
     forget_rules(instance.school_id)
+
+
+@receiver([post_save, post_delete], sender=HomeworkEntry, dispatch_uid="class-blog-homework-my-space")
+def homework_on_family_homes(sender, instance, raw=False, **kwargs):
+    """Homework written, edited or removed: the families' and teachers' homes list it afresh."""
+    from ent_pages.my_space_cache import class_life_changed
+
+    if not raw:
+        class_life_changed(class_page=instance.class_page)
+
+
+def _note_on_family_homes(sender, instance, raw=False, **kwargs):
+    """A note sent, edited or removed: the homes of its class or school list it afresh."""
+    from ent_pages.my_space_cache import class_life_changed
+
+    if not raw:
+        class_life_changed(class_page=instance.class_page, school=instance.school)
+
+
+def _connect_note_signals():
+    from .models import Note
+
+    post_save.connect(_note_on_family_homes, sender=Note, dispatch_uid="class-blog-note-my-space-save")
+    post_delete.connect(_note_on_family_homes, sender=Note, dispatch_uid="class-blog-note-my-space-delete")
+
+
+_connect_note_signals()

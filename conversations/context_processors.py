@@ -7,6 +7,6 @@ def unread_messages(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from .sending import unread_count
+    from .sending import unread_count_for
 
-    return {"unread_messages": SimpleLazyObject(lambda: unread_count(user))}
+    return {"unread_messages": SimpleLazyObject(lambda: unread_count_for(request))}

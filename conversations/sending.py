@@ -298,6 +298,14 @@ def forget_unread(user_ids):
     cache.delete_many([_unread_key(uid) for uid in set(user_ids)])
 
 
+def unread_count_for(request):
+    """`unread_count` of the request's user, read once per request (the header and "my space" show it)."""
+    memo = request.__dict__.get("_preau_unread_count")
+    if memo is None:
+        memo = request._preau_unread_count = unread_count(request.user)
+    return memo
+
+
 def unread_count(user):
     """Unread messages in the user's threads (remembered a minute; dropped on new messages and reads)."""
     if not user.is_authenticated:

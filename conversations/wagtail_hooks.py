@@ -22,11 +22,12 @@ def class_page_write_links(class_page, request, context):
     return "conversations/includes/class_page_write.html"
 
 
-@hooks.register("my_space_sections")
+@hooks.register("my_space_live_sections")
 def my_space_unread(request, context):
-    from .sending import unread_count
+    """Read at every request, never remembered with the home's other sections (ent_pages.my_space_cache)."""
+    from .sending import unread_count_for
 
-    context["my_unread_messages"] = unread_count(request.user)
+    context["my_unread_messages"] = unread_count_for(request)
     return "conversations/includes/my_space_messages.html"
 
 

@@ -107,19 +107,32 @@ class AccessPolicy:
         revoke access bumps (ent_pages.signals; imports and rollovers bump it once at their end), so a
         family's requests cost a cache read instead of three queries, and a revocation is seen at once.
         """
+        return self._remembered_scope_and(user, [])[0]
+
+    def _remembered_scope_and(self, user, keys) -> tuple[Scope, dict]:
+        """`_remembered_scope`, and the cache entries `keys` read in the same round trip."""
         from django.core.cache import cache
 
         ttl = getattr(settings, "PREAU_SCOPE_CACHE_SECONDS", 60)
         if not ttl:
-            return self._compute_scope(user)
+            return self._compute_scope(user), (self.access_version_and(keys)[1] if keys else {})
         key = self._scope_key(user.pk)
-        version, remembered = self.access_version_and([key])  # one round trip
-        stored = remembered.get(key)
+        version, remembered = self.access_version_and([key, *keys])  # one round trip
+        stored = remembered.pop(key, None)
         if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == version:
-            return stored[1]
+            return stored[1], remembered
         scope = self._compute_scope(user)
         cache.set(key, (version, scope), ttl)
-        return scope
+        return scope, remembered
+
+    def scope_and(self, user, keys) -> tuple[Scope, dict]:
+        """The user's scope and the cache entries `keys`, in one round trip with the access version
+        when neither is read yet in this request (a page remembered per user reads its entry so)."""
+        if user is None or not user.is_authenticated or not user.is_active or hasattr(user, _SCOPE_ATTR):
+            return self.scope(user), (self.access_version_and(keys)[1] if keys else {})
+        scope, found = self._remembered_scope_and(user, keys)
+        setattr(user, _SCOPE_ATTR, scope)
+        return scope, found
 
     def _scope_key(self, user_id) -> str:
         # Stored as (access version, scope): read with the version in one round trip; a scope from an

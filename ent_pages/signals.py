@@ -148,3 +148,26 @@ def _connect_page_content_signals():
 
 
 _connect_page_content_signals()
+
+
+def _connect_my_space_signals():
+    """Directors' homes list the pages awaiting their approval (ent_pages.my_space_cache)."""
+    from django.db.models.signals import post_delete
+    from wagtail.models import Page, WorkflowState
+
+    from .my_space_cache import staff_changed
+
+    def moderation_changed(sender, instance, raw=False, **kwargs):
+        from django.contrib.contenttypes.models import ContentType
+
+        if raw or instance.base_content_type_id != ContentType.objects.get_for_model(Page).pk:
+            return
+        path = Page.objects.filter(pk=int(instance.object_id)).values_list("path", flat=True).first()
+        staff_changed(path or "")
+
+    post_save.connect(moderation_changed, sender=WorkflowState, dispatch_uid="preau-my-space-workflow-save", weak=False)
+    post_delete.connect(moderation_changed, sender=WorkflowState, dispatch_uid="preau-my-space-workflow-delete",
+                        weak=False)
+
+
+_connect_my_space_signals()

@@ -28,7 +28,20 @@ def my_space(request):
 
     Other apps add their sections (the class blog's feed...) through the Wagtail hook
     ``my_space_sections``: fn(request, context) updates the context and returns a template name.
+    Those sections are remembered per user while what they show holds (ent_pages.my_space_cache);
+    sections read afresh at every request (unread messages) come from ``my_space_live_sections``.
     """
+    from .my_space_cache import sections_html
+
+    context = {"remembered_sections": sections_html(request, _my_space_context)}
+    context["live_sections"] = [
+        name for fn in hooks.get_hooks("my_space_live_sections") if (name := fn(request, context))
+    ]
+    return render(request, "ent_pages/my_space.html", context)
+
+
+def _my_space_context(request):
+    """What the remembered part of "my space" shows (ent_pages/includes/my_space_body.html)."""
     user = request.user
     year = current_school_year()
     scope = policy.scope(user)
@@ -46,7 +59,7 @@ def my_space(request):
     schools = SchoolPage.objects.live().filter(path__in=scope.member_school_paths | scope.director_school_paths)
     context["schools"] = schools.order_by("title")
     context["directed_schools"] = directed_schools(user, scope)
-    return render(request, "ent_pages/my_space.html", context)
+    return context
 
 
 def children_of(user, year=None):

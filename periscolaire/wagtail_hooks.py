@@ -63,12 +63,16 @@ def give_each_imported_school_its_clae_space(schools):
 @hooks.register("my_space_sections")
 def clae_spaces_section(request, context):
     """Animators and CLAE directors land on the CLAE spaces they edit and their galleries (drafts included)."""
+    from ent_pages.my_space_cache import UNREMEMBERED
+
     from .spaces import editable_clae_spaces
 
     spaces = editable_clae_spaces(request.user)
     if not spaces:
         return None
     context["clae_spaces"] = spaces
+    # Drafts change with no version bumped: this home is built afresh (ent_pages.my_space_cache).
+    context[UNREMEMBERED] = True
     return "periscolaire/includes/my_clae_spaces.html"
 
 

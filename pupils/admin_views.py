@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ent_pages.access import policy
 from ent_pages.models import ClassPage
+from ent_pages.my_space_cache import guardians_changed
 
 from . import cards, throttle
 from .accounts import set_account_enabled
@@ -96,6 +97,7 @@ def pupil_account_action(request, page_id, account_id):
     elif action in ("disable", "enable"):
         set_account_enabled(account, action == "enable")
         DisableRequest.objects.filter(pupil=account.pupil, handled_at__isnull=True).update(handled_at=timezone.now())
+        guardians_changed([account.pupil_id])  # their families' homes (ent_pages.my_space_cache)
         messages.success(request, (_("%(name)s's account is disabled.") if action == "disable"
                                    else _("%(name)s's account is enabled.")) % {"name": account.user.first_name})
     else:

@@ -12,6 +12,7 @@ from django.core import signing
 from django.utils import timezone
 
 from ent_pages.access import policy
+from ent_pages.my_space_cache import guardians_changed
 
 PUPIL_SESSION_KEY = "preau_pupil"
 #: A signed cookie a class's teacher sets on the class tablet: the device shows that class's first names.
@@ -30,6 +31,7 @@ def log_pupil_in(request, account):
     request.session.set_expiry(idle_seconds())
     policy.forget(account.user)
     account.user.last_login = timezone.now()
+    guardians_changed([account.pupil_id])  # the families' homes show the last login
 
 
 def is_pupil_session(request) -> bool:

@@ -61,3 +61,13 @@ def homework_changed(sender, instance, **kwargs):
     from .space import bump
 
     bump(ClassPage.objects.filter(pk=instance.class_page_id).values_list("path", flat=True).first() or "")
+
+
+@receiver([post_save, post_delete], sender="pupils.DisableRequest", dispatch_uid="pupils-disable-request-my-space")
+@receiver([post_save, post_delete], sender="pupils.PupilAccount", dispatch_uid="pupils-account-my-space")
+def pupil_account_on_family_homes(sender, instance, raw=False, **kwargs):
+    """A child's pupil account (or a request to disable it) changed: their families' homes show it afresh."""
+    from ent_pages.my_space_cache import guardians_changed
+
+    if not raw:
+        guardians_changed([instance.pupil_id])

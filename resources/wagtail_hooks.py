@@ -39,6 +39,7 @@ register_snippet(ResourcesViewSetGroup)
 def editorial_section(request, context):
     """City editors land on their resources: what is in draft or waits for approval, and what to write next."""
     from ent_pages.access import policy
+    from ent_pages.my_space_cache import UNREMEMBERED
 
     from .models import ResourceIndexPage
 
@@ -54,4 +55,6 @@ def editorial_section(request, context):
         )
         index.recent = list(children.live().order_by("-last_published_at")[:5])
     context["resource_indexes"] = indexes
+    # Drafts change with no version bumped: this home is built afresh (ent_pages.my_space_cache).
+    context[UNREMEMBERED] = True
     return "resources/includes/my_resources.html"

@@ -47,8 +47,12 @@ def events_for(user, start, end):
     )
 
 
-def entries_for(user, start=None, end=None):
-    """Every calendar entry of `user` between `start` and `end` (inclusive), in date order. Three queries."""
+def entries_for(user, start=None, end=None, homework_ahead=None):
+    """Every calendar entry of `user` between `start` and `end` (inclusive), in date order. Three queries.
+
+    ``homework_ahead``: (start, end, homework entries) the caller read already for the same user
+    (the home's feed, class_blog.feed): used instead of asking again when the window is the same.
+    """
     from class_blog.models import HomeworkEntry, NoteRecipient, Subject
 
     start = start or timezone.localdate()
@@ -62,10 +66,13 @@ def entries_for(user, start=None, end=None):
             end_time=event.end_time, event=event,
         ))
     subjects = dict(Subject.choices)
-    homework = (
-        HomeworkEntry.objects.filter(class_page__in=policy.viewable_class_ids(user), due_on__range=(start, end))
-        .select_related("class_page").order_by("due_on", "pk")
-    )
+    if homework_ahead is not None and homework_ahead[:2] == (start, end):
+        homework = sorted(homework_ahead[2], key=lambda entry: (entry.due_on, entry.pk))
+    else:
+        homework = (
+            HomeworkEntry.objects.filter(class_page__in=policy.viewable_class_ids(user), due_on__range=(start, end))
+            .select_related("class_page").order_by("due_on", "pk")
+        )
     for entry in homework:
         subject = subjects.get(entry.subject, entry.subject)
         entries.append(CalendarEntry(

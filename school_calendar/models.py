@@ -112,3 +112,18 @@ class CalendarFeed(models.Model):
         if not token or len(token) > 100:
             return None
         return cls.objects.active().select_related("user").filter(token_hash=cls.hash(token)).first()
+
+
+def _event_on_homes(sender, instance, raw=False, **kwargs):
+    """An event added, changed or removed: the homes showing its page's calendar list it afresh."""
+    from wagtail.models import Page
+
+    from ent_pages.my_space_cache import class_life_changed
+
+    if not raw:
+        path = Page.objects.filter(pk=instance.page_id).values_list("path", flat=True).first()
+        class_life_changed(path=path)
+
+
+models.signals.post_save.connect(_event_on_homes, sender=Event, dispatch_uid="school-calendar-event-my-space-save")
+models.signals.post_delete.connect(_event_on_homes, sender=Event, dispatch_uid="school-calendar-event-my-space-delete")

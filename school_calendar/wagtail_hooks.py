@@ -10,5 +10,6 @@ MY_SPACE_ENTRIES = 5
 def upcoming_dates(request, context):
     from .entries import entries_for
 
-    context["calendar_entries"] = entries_for(request.user)[:MY_SPACE_ENTRIES]
+    # The home's feed read the homework of the weeks ahead already (class_blog.feed.home_context).
+    context["calendar_entries"] = entries_for(request.user, homework_ahead=context.get("homework_ahead"))[:MY_SPACE_ENTRIES]
     return "school_calendar/includes/upcoming.html"

@@ -88,8 +88,9 @@ def test_feed_is_newest_first_and_paginated(client, class_page):
 
 
 def test_parent_home_query_count_does_not_grow_with_children_posts_or_notes(
-    client, city, school, other_school, django_assert_max_num_queries
+    client, city, school, other_school, django_assert_max_num_queries, settings
 ):
+    settings.PREAU_PAGE_CACHE_SECONDS = 0  # built afresh (not remembered): the build's own queries are bounded
     classes = [ClassPageFactory(parent=school), ClassPageFactory(parent=school), ClassPageFactory(parent=other_school)]
     parent = _family_with_children_in(classes)
     for class_page in classes:
@@ -104,7 +105,10 @@ def test_parent_home_query_count_does_not_grow_with_children_posts_or_notes(
     assert len(response.context["pending_notes"]) == 10
 
 
-def test_teacher_home_shows_their_class_and_sent_notes(client, class_page, other_class, django_assert_max_num_queries):
+def test_teacher_home_shows_their_class_and_sent_notes(
+    client, class_page, other_class, django_assert_max_num_queries, settings
+):
+    settings.PREAU_PAGE_CACHE_SECONDS = 0  # built afresh (not remembered): the build's own queries are bounded
     teacher = make_teacher(class_page)
     make_parent(class_page)
     _fill(class_page, teacher, n_posts=3, n_homework=3, n_notes=2)
@@ -118,7 +122,10 @@ def test_teacher_home_shows_their_class_and_sent_notes(client, class_page, other
     assert context["my_classes"] == [class_page]
 
 
-def test_director_home_covers_the_whole_school(client, school, class_page, other_class, django_assert_max_num_queries):
+def test_director_home_covers_the_whole_school(
+    client, school, class_page, other_class, django_assert_max_num_queries, settings
+):
+    settings.PREAU_PAGE_CACHE_SECONDS = 0  # built afresh (not remembered): the build's own queries are bounded
     director = make_director(school)
     ClassPostPageFactory(parent=class_page, title="A")
     ClassPostPageFactory(parent=other_class, title="B")

@@ -80,7 +80,6 @@ def test_class_and_school_pages_cost_no_more_queries_than_a_bare_wagtail_page(
             assert client.get(url).status_code == 200
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12: /mon-espace/ still builds each family's sections afresh")
 @pytest.mark.parametrize("viewer", ["parent", "teacher"])
 def test_the_family_home_costs_no_more_queries_than_a_bare_wagtail_page(client, class_life, bare, viewer):
     user = make_parent(class_life)[0] if viewer == "parent" else make_teacher(class_life)
@@ -89,17 +88,17 @@ def test_the_family_home_costs_no_more_queries_than_a_bare_wagtail_page(client, 
 
 
 def test_the_family_home_keeps_its_query_budget(client, class_life, django_assert_max_num_queries):
+    # Its sections are remembered (ent_pages.my_space_cache): the session and the user, nothing more.
     client.force_login(make_parent(class_life)[0])
     client.get("/mon-espace/")
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(2):
         assert client.get("/mon-espace/").status_code == 200
 
 
 def test_a_teachers_home_keeps_its_query_budget(client, class_life, django_assert_max_num_queries):
-    # A teacher has no children: the pupil accounts section asks nothing.
     client.force_login(make_teacher(class_life))
     client.get("/mon-espace/")
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(2):
         assert client.get("/mon-espace/").status_code == 200
 
 
