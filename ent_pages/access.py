@@ -612,12 +612,12 @@ class AccessPolicy:
     def access_version_and(keys) -> tuple[int, dict]:
         """The access version and the cache entries `keys`, in one round trip when the version is not
         read yet in this request (an entry stored with its version is then checked against it)."""
-        from django.core.cache import cache
+        from .page_cache import read  # one round trip with what the request's page named (prefetch)
 
         memo = _REQUEST_ACCESS_VERSION.get()
         if memo is not None and memo[0] is not None:
-            return memo[0], cache.get_many(keys)
-        found = cache.get_many([_ACCESS_VERSION_KEY, *keys])
+            return memo[0], read(keys)
+        found = read([_ACCESS_VERSION_KEY, *keys])
         version = found.pop(_ACCESS_VERSION_KEY, None) or 0
         if memo is not None:
             memo[0] = version
@@ -1861,7 +1861,8 @@ _REQUEST_ACCESS_VERSION = contextvars.ContextVar("preau_request_access_version",
 
 
 class AccessVersionMiddleware:
-    """One request, one access version: its scope, page content and permissions read it once.
+    """One request, one access version: its scope, page content and permissions read it once; and
+    one set of cache reads (ent_pages.page_cache.prefetch): what a page names is fetched together.
 
     A change made elsewhere during the request is seen at the next request, as it would be had it
     come a moment later; a change made by the request itself (``bump_access_version``) is read again.
@@ -1871,10 +1872,13 @@ class AccessVersionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _REQUEST_ACCESS_VERSION.set([None])
+        from .page_cache import begin_request, end_request
+
+        token, reads = _REQUEST_ACCESS_VERSION.set([None]), begin_request()
         try:
             return self.get_response(request)
         finally:
+            end_request(reads)
             _REQUEST_ACCESS_VERSION.reset(token)
 
 
