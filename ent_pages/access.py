@@ -822,14 +822,33 @@ class AccessPolicy:
             return False
         from django.core.cache import cache
 
+        from .page_cache import read
+
         ttl = getattr(settings, "PREAU_SCOPE_CACHE_SECONDS", 60)
-        key = f"preau:write-in-class:{self.access_version()}:{user.pk}:{class_page.pk}"
-        remembered = cache.get(key) if ttl else None
-        if remembered is None:
-            remembered = self.can_edit(user, class_page)
-            if ttl:
-                cache.set(key, remembered, ttl)
+        if not ttl:
+            return self.can_edit(user, class_page)
+        key = self._write_in_class_key(user.pk, class_page.pk)
+        stored = read([key]).get(key)  # named with the page's other reads (`cache_keys_for_page`)
+        version = self.access_version()
+        if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == version:
+            return stored[1]
+        remembered = self.can_edit(user, class_page)
+        cache.set(key, (version, remembered), ttl)
         return remembered
+
+    @staticmethod
+    def _write_in_class_key(user_id, page_id) -> str:
+        # Stored as (access version, answer), so that the key is known before the version is read.
+        return f"preau:write-in-class2:{user_id}:{page_id}"
+
+    def cache_keys_for_page(self, user, page) -> list[str]:
+        """The remembered answers serving `page` to `user` may read besides the scope (fetched with it in
+        one round trip: ent_pages.page_cache.prefetch_page)."""
+        from .models import ClassPage
+
+        if user is None or not user.is_authenticated or not isinstance(page, ClassPage):
+            return []
+        return [self._write_in_class_key(user.pk, page.pk)]
 
     # Calendar (school_calendar): an event belongs to a page; a user's calendar holds the events of
     # the places they belong to — the city, their schools and the schools' shared sections (CLAE),

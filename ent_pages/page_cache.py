@@ -262,7 +262,8 @@ def _content_version_keys(page) -> list[str]:
 def prefetch_page(page, request) -> None:
     """Name what serving `page` to `request` will read from the cache, before the access policy's first
     read (the viewer's scope), so that all of it comes in that one round trip: the page's content
-    versions, the site chrome and its version, and what apps add (``preau_page_prefetch`` hooks).
+    versions, what the policy remembers for this viewer and page, the site chrome and its version, and
+    what apps add (``preau_page_prefetch`` hooks).
 
     A plain Wagtail ``Page`` is rendered by Wagtail's own template, without the chrome: nothing to name.
     """
@@ -271,6 +272,7 @@ def prefetch_page(page, request) -> None:
     if _READS.get() is None or type(page) is Page:
         return
     prefetch(_content_version_keys(page))
+    prefetch(policy.cache_keys_for_page(getattr(request, "user", None), page))
     prefetch_chrome(request)
 
 

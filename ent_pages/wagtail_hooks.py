@@ -13,8 +13,8 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .access import policy
-from .page_cache import prefetch_page
 from .models import Guardian, Pupil, StaffAssignment, TeachingAssignment
+from .page_cache import prefetch_page
 
 
 @hooks.register("on_serve_page")
