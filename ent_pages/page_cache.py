@@ -76,6 +76,7 @@ class _Reads:
         self.chrome_version = None
         self.chrome_named = False
         self.chrome_entry = None
+        self.epoch = None
 
 
 def begin_request():
@@ -113,6 +114,50 @@ def read(keys) -> dict:
         if value is not _ABSENT:
             result[key] = value
     return result
+
+
+#: The epoch of the shared cache: a random token set when absent (a new or flushed Redis), read with
+#: the page's other values. Versions start again from 0 after a flush: the epoch tells them apart.
+EPOCH_KEY = "preau:cache-epoch"
+#: Page HTML kept in this process too (``_local_get``): at most this many entries.
+LOCAL_ENTRIES = 512
+LOCAL_SECONDS = 60
+_LOCAL: dict = {}
+
+
+def cache_epoch() -> str:
+    """The shared cache's epoch (read once per request, with what the page named; set when absent)."""
+    reads = _READS.get()
+    if reads is not None and reads.epoch is not None:
+        return reads.epoch
+    epoch = read([EPOCH_KEY]).get(EPOCH_KEY)
+    if epoch is None:
+        cache.add(EPOCH_KEY, secrets.token_hex(8), None)
+        epoch = cache.get(EPOCH_KEY) or ""
+    if reads is not None:
+        reads.epoch = epoch
+    return epoch
+
+
+def _local_get(key, epoch, versions):
+    """A page's remembered HTML kept in this process, if it was stored under the same epoch and versions
+    (the ones just read from the shared cache) less than a minute ago: as valid as the shared entry it
+    copies (a publish or a revocation changes the versions), without its round trip."""
+    import time
+
+    found = _LOCAL.get(key)
+    if found is None or found[0] != epoch or found[1] < time.monotonic() or found[2][0] != versions:
+        return None
+    return found[2]
+
+
+def _local_put(key, epoch, stored) -> None:
+    import time
+
+    if len(_LOCAL) >= LOCAL_ENTRIES:
+        _LOCAL.clear()  # bounded; entries are cheap to read back from the shared cache
+    # A minute at most: what no version covers (a document renamed...) shows a minute after the shared entry.
+    _LOCAL[key] = (epoch, time.monotonic() + min(_seconds(), LOCAL_SECONDS), stored)
 
 
 def _seconds() -> int:
@@ -196,7 +241,11 @@ class PageContent:
             self.save()
             return html
         key = f"preau:page-html:{self.page.pk}:{self.audience}:{get_language()}:{name}:{_variant(vary_on)}"
-        stored = self._versions_and([key]).get(key)
+        self._versions_and([])  # prefetched with the scope: no round trip
+        epoch = cache_epoch()
+        stored = _local_get(key, epoch, self._key)
+        if stored is None:
+            stored = self._versions_and([key]).get(key)
         if not (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == self._key):
             with links.shared_links() as rendering:
                 html = str(render())
@@ -207,6 +256,7 @@ class PageContent:
             stored = (self._key, html, rendering.marker, rendering.paths)
             cache.set(key, stored, _seconds())
             self.save()
+        _local_put(key, epoch, stored)
         return links.sign_shared(*stored[1:])
 
 
@@ -271,7 +321,7 @@ def prefetch_page(page, request) -> None:
 
     if _READS.get() is None or type(page) is Page:
         return
-    prefetch(_content_version_keys(page))
+    prefetch([EPOCH_KEY, *_content_version_keys(page)])
     prefetch(policy.cache_keys_for_page(getattr(request, "user", None), page))
     prefetch_chrome(request)
 
