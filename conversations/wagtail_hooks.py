@@ -31,6 +31,15 @@ def my_space_unread(request, context):
     return "conversations/includes/my_space_messages.html"
 
 
+@hooks.register("preau_page_prefetch")
+def unread_count_with_the_page(request):
+    """The header's unread count is read with the page's other cache values (ent_pages.page_cache)."""
+    from .sending import unread_key
+
+    user = getattr(request, "user", None)
+    return [unread_key(user.pk)] if user is not None and user.is_authenticated else []
+
+
 @hooks.register("digest_lines")
 def digest_new_messages(due, now):
     """{user id: [line]}: how many new messages wait in Préau (never what they say)."""

@@ -625,12 +625,12 @@ class AccessPolicy:
     def access_version_and(keys) -> tuple[int, dict]:
         """The access version and the cache entries `keys`, in one round trip when the version is not
         read yet in this request (an entry stored with its version is then checked against it)."""
-        from django.core.cache import cache
+        from .page_cache import read  # one round trip with what the request's page named (prefetch)
 
         memo = _REQUEST_ACCESS_VERSION.get()
         if memo is not None and memo[0] is not None:
-            return memo[0], cache.get_many(keys)
-        found = cache.get_many([_ACCESS_VERSION_KEY, *keys])
+            return memo[0], read(keys)
+        found = read([_ACCESS_VERSION_KEY, *keys])
         version = found.pop(_ACCESS_VERSION_KEY, None) or 0
         if memo is not None:
             memo[0] = version
@@ -835,14 +835,33 @@ class AccessPolicy:
             return False
         from django.core.cache import cache
 
+        from .page_cache import read
+
         ttl = getattr(settings, "PREAU_SCOPE_CACHE_SECONDS", 60)
-        key = f"preau:write-in-class:{self.access_version()}:{user.pk}:{class_page.pk}"
-        remembered = cache.get(key) if ttl else None
-        if remembered is None:
-            remembered = self.can_edit(user, class_page)
-            if ttl:
-                cache.set(key, remembered, ttl)
+        if not ttl:
+            return self.can_edit(user, class_page)
+        key = self._write_in_class_key(user.pk, class_page.pk)
+        stored = read([key]).get(key)  # named with the page's other reads (`cache_keys_for_page`)
+        version = self.access_version()
+        if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == version:
+            return stored[1]
+        remembered = self.can_edit(user, class_page)
+        cache.set(key, (version, remembered), ttl)
         return remembered
+
+    @staticmethod
+    def _write_in_class_key(user_id, page_id) -> str:
+        # Stored as (access version, answer), so that the key is known before the version is read.
+        return f"preau:write-in-class2:{user_id}:{page_id}"
+
+    def cache_keys_for_page(self, user, page) -> list[str]:
+        """The remembered answers serving `page` to `user` may read besides the scope (fetched with it in
+        one round trip: ent_pages.page_cache.prefetch_page)."""
+        from .models import ClassPage
+
+        if user is None or not user.is_authenticated or not isinstance(page, ClassPage):
+            return []
+        return [self._write_in_class_key(user.pk, page.pk)]
 
     # Calendar (school_calendar): an event belongs to a page; a user's calendar holds the events of
     # the places they belong to — the city, their schools and the schools' shared sections (CLAE),
@@ -1874,7 +1893,8 @@ _REQUEST_ACCESS_VERSION = contextvars.ContextVar("preau_request_access_version",
 
 
 class AccessVersionMiddleware:
-    """One request, one access version: its scope, page content and permissions read it once.
+    """One request, one access version: its scope, page content and permissions read it once; and
+    one set of cache reads (ent_pages.page_cache.prefetch): what a page names is fetched together.
 
     A change made elsewhere during the request is seen at the next request, as it would be had it
     come a moment later; a change made by the request itself (``bump_access_version``) is read again.
@@ -1884,10 +1904,13 @@ class AccessVersionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _REQUEST_ACCESS_VERSION.set([None])
+        from .page_cache import begin_request, end_request
+
+        token, reads = _REQUEST_ACCESS_VERSION.set([None]), begin_request()
         try:
             return self.get_response(request)
         finally:
+            end_request(reads)
             _REQUEST_ACCESS_VERSION.reset(token)
 
 

@@ -7,6 +7,7 @@ the city's data protection officer reviews them before opening the service.
 from django.core.cache import cache
 
 from .models import LegalKind, LegalPage
+from .page_cache import chrome_changed, chrome_version
 
 _URLS_KEY = "preau:legal-urls"
 URLS_CACHE_SECONDS = 300
@@ -89,13 +90,15 @@ def ensure_legal_pages(city_home):
             title=title, slug=slug, kind=kind, body=body.strip(), updated_on=timezone.localdate()
         ))
         page.save_revision().publish()
-    cache.delete(_URLS_KEY)
+    chrome_changed()
 
 
 def legal_urls():
-    """{"terms": url, "privacy": url} of the live legal pages (remembered a few minutes)."""
-    urls = cache.get(_URLS_KEY)
+    """{"terms": url, "privacy": url} of the live legal pages (remembered a few minutes, under the chrome
+    version that publishing, unpublishing, moving or deleting a legal page bumps: ent_pages.page_cache)."""
+    key = f"{_URLS_KEY}:{chrome_version()}"
+    urls = cache.get(key)
     if urls is None:
         urls = {page.kind: page.get_url() or "" for page in LegalPage.objects.live()}
-        cache.set(_URLS_KEY, urls, URLS_CACHE_SECONDS)
+        cache.set(key, urls, URLS_CACHE_SECONDS)
     return urls

@@ -26,11 +26,27 @@ it renders and signed for the viewer's browser when it is sent (``links.shared_l
 ``links.sign_shared``), and the actions offered are asked of the policy on each request and either
 kept outside the fragment or named in its ``vary_on``. Entries live ``PREAU_PAGE_CACHE_SECONDS``
 (10 minutes) at most.
+
+Two more things live here, for every page a request renders:
+
+- **the request's cache reads** (``prefetch``, ``read``): what a page will need from the shared cache
+  (the access version and the viewer's scope, the page's content versions, the site chrome and its
+  version, the unread count...) is named as soon as it is known and fetched in one round trip with
+  the first read that follows. A value prefetched is handed out once: a second read of the same key
+  goes to the cache again, so that a request sees its own writes.
+- **the site chrome** (``chrome_fragment``, ``{% site_chrome %}``): the head links, header and footer
+  of ``base.html`` remembered as HTML per language and signed-in state, under the chrome version that
+  any change of what they show bumps (``chrome_changed``: the city home and the pages right below it,
+  the legal pages and the resource index among them; Sites). What differs per viewer (the CSRF token,
+  the unread count, the offline key) is marked out with ``{% per_viewer %}`` and rendered for each
+  request into the remembered HTML.
 """
 
 from __future__ import annotations
 
 import hashlib
+import secrets
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -43,6 +59,105 @@ from .media import links
 _REQUEST_ATTR = "_preau_page_cache"
 #: The hidden field of Django's forms: a fragment holding one is rendered for its viewer alone.
 _CSRF_FIELD = 'name="csrfmiddlewaretoken"'
+
+
+#: The request's cache reads: None outside a request (AccessVersionMiddleware sets it for each one).
+_READS: ContextVar[_Reads | None] = ContextVar("preau_request_reads", default=None)
+_ABSENT = object()
+CHROME_VERSION_KEY = "preau:chrome-version"
+#: Hooks returning the cache keys a page served to `request` will read (``fn(request) -> list``).
+PREFETCH_HOOK = "preau_page_prefetch"
+
+
+class _Reads:
+    def __init__(self):
+        self.pending: set[str] = set()
+        self.found: dict = {}
+        self.chrome_version = None
+        self.chrome_named = False
+        self.chrome_entry = None
+        self.epoch = None
+
+
+def begin_request():
+    """Start a request's cache reads (returns the token `end_request` takes)."""
+    return _READS.set(_Reads())
+
+
+def end_request(token) -> None:
+    _READS.reset(token)
+
+
+def prefetch(keys) -> None:
+    """`keys` will be read in this request: fetch them with the next read (outside a request: nothing)."""
+    reads = _READS.get()
+    if reads is not None:
+        reads.pending.update(key for key in keys if key not in reads.found)
+
+
+def read(keys) -> dict:
+    """The entries `keys` (as ``cache.get_many``), fetched in one round trip with what was prefetched;
+    a key prefetched earlier is taken from that fetch, once."""
+    reads = _READS.get()
+    if reads is None:
+        return cache.get_many(keys) if keys else {}
+    missing = [key for key in keys if key not in reads.found]
+    if missing:
+        fetch = sorted(reads.pending.union(missing))
+        reads.pending.clear()
+        got = cache.get_many(fetch) if fetch else {}
+        for key in fetch:
+            reads.found[key] = got.get(key, _ABSENT)
+    result = {}
+    for key in keys:
+        value = reads.found.pop(key, _ABSENT)
+        if value is not _ABSENT:
+            result[key] = value
+    return result
+
+
+#: The epoch of the shared cache: a random token set when absent (a new or flushed Redis), read with
+#: the page's other values. Versions start again from 0 after a flush: the epoch tells them apart.
+EPOCH_KEY = "preau:cache-epoch"
+#: Page HTML kept in this process too (``_local_get``): at most this many entries.
+LOCAL_ENTRIES = 512
+LOCAL_SECONDS = 60
+_LOCAL: dict = {}
+
+
+def cache_epoch() -> str:
+    """The shared cache's epoch (read once per request, with what the page named; set when absent)."""
+    reads = _READS.get()
+    if reads is not None and reads.epoch is not None:
+        return reads.epoch
+    epoch = read([EPOCH_KEY]).get(EPOCH_KEY)
+    if epoch is None:
+        cache.add(EPOCH_KEY, secrets.token_hex(8), None)
+        epoch = cache.get(EPOCH_KEY) or ""
+    if reads is not None:
+        reads.epoch = epoch
+    return epoch
+
+
+def _local_get(key, epoch, versions):
+    """A page's remembered HTML kept in this process, if it was stored under the same epoch and versions
+    (the ones just read from the shared cache) less than a minute ago: as valid as the shared entry it
+    copies (a publish or a revocation changes the versions), without its round trip."""
+    import time
+
+    found = _LOCAL.get(key)
+    if found is None or found[0] != epoch or found[1] < time.monotonic() or found[2][0] != versions:
+        return None
+    return found[2]
+
+
+def _local_put(key, epoch, stored) -> None:
+    import time
+
+    if len(_LOCAL) >= LOCAL_ENTRIES:
+        _LOCAL.clear()  # bounded; entries are cheap to read back from the shared cache
+    # A minute at most: what no version covers (a document renamed...) shows a minute after the shared entry.
+    _LOCAL[key] = (epoch, time.monotonic() + min(_seconds(), LOCAL_SECONDS), stored)
 
 
 def _seconds() -> int:
@@ -71,13 +186,11 @@ class PageContent:
     def _versions_and(self, keys) -> dict:
         """The entries `keys`; the first call also reads the versions (one round trip) and sets `key`."""
         if self._key is not None:
-            return cache.get_many(keys) if keys else {}
-        page = self.page
-        paths = {page.path[:SCHOOL_PREFIX], page.path[:SECTION_PREFIX]} if page.depth > 3 else {page.path}
-        version_keys = sorted(_version_key(path) for path in paths)
+            return read(keys)
+        version_keys = _content_version_keys(self.page)
         access_version, found = policy.access_version_and([*version_keys, *keys])
         content_version = "-".join(str(found.pop(key, 0)) for key in version_keys)
-        self._key = f"preau:page-content:{access_version}:{content_version}:{page.pk}:{self.audience}"
+        self._key = f"preau:page-content:{access_version}:{content_version}:{self.page.pk}:{self.audience}"
         return found
 
     @property
@@ -92,7 +205,7 @@ class PageContent:
     @property
     def parts(self) -> dict:
         if self._parts is None:
-            self._parts = (cache.get(self.key) if self.shared else None) or {}
+            self._parts = (read([self.key]).get(self.key) if self.shared else None) or {}
         return self._parts
 
     def get(self, name, compute):
@@ -128,7 +241,11 @@ class PageContent:
             self.save()
             return html
         key = f"preau:page-html:{self.page.pk}:{self.audience}:{get_language()}:{name}:{_variant(vary_on)}"
-        stored = self._versions_and([key]).get(key)
+        self._versions_and([])  # prefetched with the scope: no round trip
+        epoch = cache_epoch()
+        stored = _local_get(key, epoch, self._key)
+        if stored is None:
+            stored = self._versions_and([key]).get(key)
         if not (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == self._key):
             with links.shared_links() as rendering:
                 html = str(render())
@@ -139,6 +256,7 @@ class PageContent:
             stored = (self._key, html, rendering.marker, rendering.paths)
             cache.set(key, stored, _seconds())
             self.save()
+        _local_put(key, epoch, stored)
         return links.sign_shared(*stored[1:])
 
 
@@ -186,6 +304,28 @@ def _variant(values) -> str:
     return hashlib.sha256(text(list(values)).encode()).hexdigest()[:16]
 
 
+def _content_version_keys(page) -> list[str]:
+    paths = {page.path[:SCHOOL_PREFIX], page.path[:SECTION_PREFIX]} if page.depth > 3 else {page.path}
+    return sorted(_version_key(path) for path in paths)
+
+
+def prefetch_page(page, request) -> None:
+    """Name what serving `page` to `request` will read from the cache, before the access policy's first
+    read (the viewer's scope), so that all of it comes in that one round trip: the page's content
+    versions, what the policy remembers for this viewer and page, the site chrome and its version, and
+    what apps add (``preau_page_prefetch`` hooks).
+
+    A plain Wagtail ``Page`` is rendered by Wagtail's own template, without the chrome: nothing to name.
+    """
+    from wagtail.models import Page
+
+    if _READS.get() is None or type(page) is Page:
+        return
+    prefetch([EPOCH_KEY, *_content_version_keys(page)])
+    prefetch(policy.cache_keys_for_page(getattr(request, "user", None), page))
+    prefetch_chrome(request)
+
+
 def page_content(page, request) -> PageContent:
     """The request's PageContent for `page` (one per page and request)."""
     memo = request.__dict__.setdefault(_REQUEST_ATTR, {})
@@ -208,3 +348,81 @@ def content_changed(page) -> None:
     for prefix in {path[:SCHOOL_PREFIX], path[:SECTION_PREFIX]}:
         if len(prefix) >= SCHOOL_PREFIX:
             bump(prefix)
+
+
+# ---------------------------------------------------------------------------------------- site chrome
+
+
+def _chrome_key(request) -> str:
+    user = getattr(request, "user", None)
+    state = "in" if user is not None and user.is_authenticated else "out"
+    return f"preau:chrome:{get_language()}:{state}"
+
+
+def prefetch_chrome(request) -> None:
+    """Name the chrome's entry, its version and what apps add (``preau_page_prefetch`` hooks: the unread
+    count...) for the request's next cache read."""
+    from wagtail import hooks
+
+    reads = _READS.get()
+    if reads is None or reads.chrome_named:
+        return
+    reads.chrome_named = True
+    keys = [CHROME_VERSION_KEY, _chrome_key(request)]
+    for hook in hooks.get_hooks(PREFETCH_HOOK):
+        keys.extend(hook(request))
+    prefetch(keys)
+
+
+def chrome_version() -> int:
+    """The chrome version, read once per request (with the chrome, when it is named before)."""
+    reads = _READS.get()
+    if reads is not None and reads.chrome_version is not None:
+        return reads.chrome_version
+    version = read([CHROME_VERSION_KEY]).get(CHROME_VERSION_KEY) or 0
+    if reads is not None:
+        reads.chrome_version = version
+    return version
+
+
+def chrome_changed() -> None:
+    """What the site chrome shows changed (a legal page, the resource index, a Site...): every page
+    renders it afresh at the next request."""
+    try:
+        cache.incr(CHROME_VERSION_KEY)
+    except ValueError:
+        cache.set(CHROME_VERSION_KEY, 1, None)
+    reads = _READS.get()
+    if reads is not None:
+        reads.chrome_version = reads.chrome_entry = None
+
+
+def chrome_fragment(request, piece: str, render) -> str | None:
+    """The remembered parts of the chrome piece `piece` for this request's language and signed-in state,
+    or those `render()` returns (a tuple: text, hole index, text...), remembered now. None when nothing
+    is remembered (the page cache is off, or no request is being served)."""
+    reads = _READS.get()
+    if reads is None or not _seconds():
+        return None
+    key = _chrome_key(request)
+    entry = reads.chrome_entry
+    if entry is None:
+        prefetch_chrome(request)
+        version = chrome_version()
+        stored = read([key]).get(key)
+        pieces = stored[1] if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == version else {}
+        entry = reads.chrome_entry = (version, pieces)
+    version, pieces = entry
+    parts = pieces.get(piece)
+    if parts is None:
+        parts = render()
+        if parts is None:
+            return None
+        pieces[piece] = parts
+        cache.set(key, (version, pieces), _seconds())
+    return parts
+
+
+def chrome_marker() -> str:
+    """A fresh marker for the per-viewer holes of one chrome piece being rendered (never in content)."""
+    return f"\x00{secrets.token_hex(8)}\x00"

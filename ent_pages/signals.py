@@ -171,3 +171,40 @@ def _connect_my_space_signals():
 
 
 _connect_my_space_signals()
+
+
+def _connect_site_chrome_signals():
+    """The site chrome (base.html's head, header and footer, ent_pages.page_cache) links the legal pages
+    and the resource index, right below the city home: publishing, unpublishing, moving or deleting
+    such a page (or the city home, or a Site) shows in the chrome at the next request."""
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.models import Page, Site
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    from .page_cache import chrome_changed
+
+    def page_changed(sender, instance, **kwargs):
+        if isinstance(instance, Page) and (instance.depth or 0) <= CHROME_PAGE_DEPTH:
+            chrome_changed()
+
+    def page_moved(sender, instance, parent_page_before=None, parent_page_after=None, **kwargs):
+        if any(p is not None and p.depth < CHROME_PAGE_DEPTH for p in (parent_page_before, parent_page_after)):
+            chrome_changed()
+        else:
+            page_changed(sender, instance)
+
+    def site_changed(sender, **kwargs):
+        chrome_changed()
+
+    page_published.connect(page_changed, dispatch_uid="preau-chrome-published", weak=False)
+    page_unpublished.connect(page_changed, dispatch_uid="preau-chrome-unpublished", weak=False)
+    post_page_move.connect(page_moved, dispatch_uid="preau-chrome-moved", weak=False)
+    post_delete.connect(page_changed, dispatch_uid="preau-chrome-deleted", weak=False)
+    post_save.connect(site_changed, sender=Site, dispatch_uid="preau-chrome-site-saved", weak=False)
+    post_delete.connect(site_changed, sender=Site, dispatch_uid="preau-chrome-site-deleted", weak=False)
+
+
+#: Root (1), city home (2), the pages right below it (3: legal pages, resource index, schools).
+CHROME_PAGE_DEPTH = 3
+
+_connect_site_chrome_signals()

@@ -14,6 +14,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .access import policy
 from .models import Guardian, Pupil, StaffAssignment, TeachingAssignment
+from .page_cache import prefetch_page
 
 
 @hooks.register("on_serve_page")
@@ -21,6 +22,7 @@ def enforce_access_policy(next_serve_page):
     """Every page served goes through the access policy; private answers are never cached."""
 
     def serve(page, request, args, kwargs):
+        prefetch_page(page, request)  # read with the viewer's scope, in one round trip
         if not policy.can_view(request.user, page):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())

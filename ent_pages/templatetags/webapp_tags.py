@@ -3,10 +3,11 @@ from django import template
 register = template.Library()
 
 
-@register.inclusion_tag("ent_pages/webapp/head.html", takes_context=True)
-def webapp_head(context):
-    """The manifest link, who the page was built for (its offline key) and the service worker's script."""
+@register.simple_tag(takes_context=True)
+def webapp_offline_key(context):
+    """Who the page was built for: the user's offline key, or "" for a visitor not signed in (base.html
+    writes it in a ``{% per_viewer %}`` part of the head, beside the manifest link and the worker's script)."""
     from ..webapp import page_offline_key
 
     request = context.get("request")
-    return {"offline_key": page_offline_key(getattr(request, "user", None))}
+    return page_offline_key(getattr(request, "user", None))
