@@ -11,6 +11,7 @@ or later page of a listing), viewers without an audience.
 """
 
 import hashlib
+import secrets
 
 from django import template
 
@@ -63,6 +64,10 @@ class PerViewerNode(template.Node):
         return self.nodelist.render(context)
 
 
+#: This process's code: templates the chrome includes (icons...), translations and URLs change only with
+#: a new process (a deploy restarts gunicorn), so pieces an earlier code rendered are never read again.
+_PROCESS_CODE = secrets.token_hex(4)
+
 _MARKER = "_preau_chrome_marker"
 _UNOWNED = "_preau_chrome_unowned"
 
@@ -89,6 +94,7 @@ class SiteChromeNode(template.Node):
             str(self.name.resolve(context)),
             self.source_digest,
             getattr(staticfiles_storage, "manifest_hash", ""),  # a deploy with new static files
+            _PROCESS_CODE,
             _variant(value.resolve(context) for value in self.vary_on),
         ))
 
