@@ -21,9 +21,6 @@ from .previews import attach_previews
 FEED_PER_PAGE = 10
 HOMEWORK_ON_HOME = 10
 HOMEWORK_DAYS = 7
-#: Homework read once for the home: due soon for its own list, and the calendar's weeks ahead
-#: (school_calendar.entries takes them from the context rather than asking again).
-HOMEWORK_AHEAD_DAYS = 60
 
 
 def feed_models():
@@ -85,8 +82,12 @@ def home_context(request):
     own = set(scope.class_paths) | {p for p in classes if p[: 3 * Page.steplen] in scope.director_school_paths}
     # The classes are loaded already: no join (nor page instances) per homework entry.
     classes_by_id = {c.pk: c for c in classes.values()}
+    # Homework read once for the home: due soon for its own list, and the calendar's weeks ahead
+    # (school_calendar.entries takes them from the context rather than asking again).
+    from school_calendar.entries import DAYS_AHEAD
+
     today = timezone.localdate()
-    ahead = list(upcoming_homework(user, today, days=HOMEWORK_AHEAD_DAYS))
+    ahead = list(upcoming_homework(user, today, days=DAYS_AHEAD))
     homework = [entry for entry in ahead if entry.due_on <= today + timedelta(days=HOMEWORK_DAYS)][:HOMEWORK_ON_HOME]
     subjects = dict(Subject.choices)
     for entry in ahead:
@@ -97,7 +98,7 @@ def home_context(request):
     return {
         "pending_notes": list(pending_notes_for(user, now)[:10]),
         "homework_soon": homework,
-        "homework_ahead": (today, today + timedelta(days=HOMEWORK_AHEAD_DAYS), ahead),
+        "homework_ahead": (today, today + timedelta(days=DAYS_AHEAD), ahead),
         "feed_page": page_obj,
         "sent_notes": sent_notes,
         "my_classes": [c for path, c in classes.items() if path in own or scope.superuser],

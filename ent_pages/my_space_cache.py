@@ -45,7 +45,7 @@ from django.utils.translation import get_language
 
 from .access import SCHOOL_DEPTH, SCHOOL_PREFIX, policy
 from .media import links
-from .page_cache import _seconds, _version_key
+from .page_cache import _seconds, _version_key, bump_key
 
 #: Set in the context by a ``my_space_sections`` hook whose section follows data no version covers.
 UNREMEMBERED = "my_space_unremembered"
@@ -79,10 +79,7 @@ def _bump_now_and_on_commit(keys) -> None:
 
     def run():
         for key in keys:
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, None)
+            bump_key(key)
 
     run()
     transaction.on_commit(run)

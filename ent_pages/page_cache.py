@@ -334,12 +334,17 @@ def page_content(page, request) -> PageContent:
     return memo[page.pk]
 
 
-def bump(path: str) -> None:
-    key = _version_key(path)
+def bump_key(key: str) -> None:
+    """Add one to the version stored under `key` (created at 1, never expiring): what was remembered
+    under the old value is not read again."""
     try:
         cache.incr(key)
     except ValueError:
         cache.set(key, 1, None)
+
+
+def bump(path: str) -> None:
+    bump_key(_version_key(path))
 
 
 def content_changed(page) -> None:
@@ -388,10 +393,7 @@ def chrome_version() -> int:
 def chrome_changed() -> None:
     """What the site chrome shows changed (a legal page, the resource index, a Site...): every page
     renders it afresh at the next request."""
-    try:
-        cache.incr(CHROME_VERSION_KEY)
-    except ValueError:
-        cache.set(CHROME_VERSION_KEY, 1, None)
+    bump_key(CHROME_VERSION_KEY)
     reads = _READS.get()
     if reads is not None:
         reads.chrome_version = reads.chrome_entry = None

@@ -16,6 +16,9 @@ from ent_pages.access import policy
 
 from .models import Event
 
+#: The window of a calendar without an end: the weeks ahead ("my space", /agenda/).
+DAYS_AHEAD = 60
+
 
 @dataclass
 class CalendarEntry:
@@ -56,7 +59,7 @@ def entries_for(user, start=None, end=None, homework_ahead=None):
     from class_blog.models import HomeworkEntry, NoteRecipient, Subject
 
     start = start or timezone.localdate()
-    end = end or start + timedelta(days=60)
+    end = end or start + timedelta(days=DAYS_AHEAD)
     entries = []
     for event in events_for(user, start, end):
         entries.append(CalendarEntry(

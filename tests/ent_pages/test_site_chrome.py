@@ -11,13 +11,13 @@ import re
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
 from django.urls import reverse
 
 from conversations.models import Message
 from ent_pages.legal import ensure_legal_pages
 from ent_pages.models import LegalKind, LegalPage
 from ent_pages.webapp import offline_key
+from tests.clients import browser, page_text
 from tests.conversations.helpers import thread_between
 from tests.factories import make_parent, make_teacher
 from tests.factories_resources import ResourceIndexPageFactory
@@ -33,28 +33,15 @@ def _production_lifetimes(settings):
     settings.PREAU_PAGE_CACHE_SECONDS = 600
 
 
-def _browser(user=None):
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def _text(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return response.content.decode()
-
-
 def _csrf(html):
     return re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
 
 
 def test_a_visitor_signed_out_is_never_sent_the_signed_in_header(city, class_page):
-    parent = _browser(make_parent(class_page)[0])
+    parent = browser(make_parent(class_page)[0])
     logout = reverse("ent_pages:logout")
     for _ in range(2):  # the second time from the remembered chrome
-        signed_in, visitor = _text(parent, "/"), _text(_browser(), "/")
+        signed_in, visitor = page_text(parent, "/"), page_text(browser(), "/")
         assert f'action="{logout}"' in signed_in and reverse("ent_pages:my_space") in signed_in
         assert f'action="{logout}"' not in visitor and reverse("ent_pages:my_space") not in visitor
         assert reverse("ent_pages:login") in visitor and not _csrf(visitor)
@@ -62,15 +49,15 @@ def test_a_visitor_signed_out_is_never_sent_the_signed_in_header(city, class_pag
 
 def test_each_viewer_is_sent_their_own_csrf_token_and_offline_key(city, class_page):
     first_user, second_user = make_parent(class_page)[0], make_teacher(class_page)
-    first, second = _browser(first_user), _browser(second_user)
+    first, second = browser(first_user), browser(second_user)
     for _ in range(2):
         for user, client in ((first_user, first), (second_user, second)):
-            html = _text(client, class_page.url)
+            html = page_text(client, class_page.url)
             assert f'<meta name="preau-offline-key" content="{offline_key(user)}">' in html
             (token,) = _csrf(html)
             assert client.post(reverse("ent_pages:logout"), {"csrfmiddlewaretoken": token}).status_code == 302
             client.force_login(user)
-    assert '<meta name="preau-offline-key" content="">' in _text(_browser(), "/")
+    assert '<meta name="preau-offline-key" content="">' in page_text(browser(), "/")
 
 
 def test_one_user_s_unread_count_never_reaches_another(city, class_page):
@@ -80,53 +67,53 @@ def test_one_user_s_unread_count_never_reaches_another(city, class_page):
     thread = thread_between(teacher, parent, subject="Cahier")
     for n in range(2):
         Message.objects.create(thread=thread, sender=teacher, body=f"Suite {n}")
-    reader, other = _browser(parent), _browser(other_parent)
+    reader, other = browser(parent), browser(other_parent)
     for _ in range(2):
-        assert '<span class="badge"' in _text(reader, class_page.url)
-        assert '<span class="badge"' not in _text(other, class_page.url)
-    assert '<span class="badge"' not in _text(_browser(teacher), class_page.url)
+        assert '<span class="badge"' in page_text(reader, class_page.url)
+        assert '<span class="badge"' not in page_text(other, class_page.url)
+    assert '<span class="badge"' not in page_text(browser(teacher), class_page.url)
 
 
 def test_a_message_read_leaves_the_header_count_at_the_next_request(city, class_page):
     parent = make_parent(class_page)[0]
     thread = thread_between(make_teacher(class_page), parent, subject="Cahier")
-    reader = _browser(parent)
-    assert '<span class="badge"' in _text(reader, class_page.url)
+    reader = browser(parent)
+    assert '<span class="badge"' in page_text(reader, class_page.url)
     reader.get(reverse("conversations:thread", args=[thread.pk]))
-    assert '<span class="badge"' not in _text(reader, class_page.url)
+    assert '<span class="badge"' not in page_text(reader, class_page.url)
 
 
 def test_a_legal_page_unpublished_leaves_the_footer_at_the_next_request(city, class_page):
     ensure_legal_pages(city)
-    parent, visitor = _browser(make_parent(class_page)[0]), _browser()
+    parent, visitor = browser(make_parent(class_page)[0]), browser()
     terms = LegalPage.objects.get(kind=LegalKind.TERMS)
-    assert f'href="{terms.url}"' in _text(parent, class_page.url) and f'href="{terms.url}"' in _text(visitor, "/")
+    assert f'href="{terms.url}"' in page_text(parent, class_page.url) and f'href="{terms.url}"' in page_text(visitor, "/")
     terms.unpublish()
-    assert f'href="{terms.url}"' not in _text(parent, class_page.url)
-    assert f'href="{terms.url}"' not in _text(visitor, "/")
+    assert f'href="{terms.url}"' not in page_text(parent, class_page.url)
+    assert f'href="{terms.url}"' not in page_text(visitor, "/")
 
 
 def test_a_legal_page_moved_to_a_new_address_shows_in_the_footer_at_the_next_request(city, class_page):
     ensure_legal_pages(city)
-    parent = _browser(make_parent(class_page)[0])
+    parent = browser(make_parent(class_page)[0])
     privacy = LegalPage.objects.get(kind=LegalKind.PRIVACY)
-    assert 'href="/confidentialite/"' in _text(parent, class_page.url)
+    assert 'href="/confidentialite/"' in page_text(parent, class_page.url)
     privacy.slug = "vos-donnees"
     privacy.save_revision().publish()
-    html = _text(parent, class_page.url)
+    html = page_text(parent, class_page.url)
     assert 'href="/vos-donnees/"' in html and 'href="/confidentialite/"' not in html
 
 
 def test_the_resource_index_published_shows_in_the_menu_at_the_next_request(city, class_page):
-    parent = _browser(make_parent(class_page)[0])
-    assert "/ressources/" not in _text(parent, class_page.url)
+    parent = browser(make_parent(class_page)[0])
+    assert "/ressources/" not in page_text(parent, class_page.url)
     index = ResourceIndexPageFactory(parent=city, title="Ressources", slug="ressources", live=False)
-    assert "/ressources/" not in _text(parent, class_page.url)
+    assert "/ressources/" not in page_text(parent, class_page.url)
     index.save_revision().publish()
-    assert 'href="/ressources/"' in _text(parent, class_page.url)
+    assert 'href="/ressources/"' in page_text(parent, class_page.url)
     index.refresh_from_db()
     index.unpublish()
-    assert 'href="/ressources/"' not in _text(parent, class_page.url)
+    assert 'href="/ressources/"' not in page_text(parent, class_page.url)
 
 
 def _same_but_tokens(html):
@@ -137,13 +124,13 @@ def _same_but_tokens(html):
 def test_the_remembered_chrome_is_the_page_the_viewer_would_be_sent_afresh(settings, city, class_page, signed_in):
     ensure_legal_pages(city)
     ResourceIndexPageFactory(parent=city, title="Ressources", slug="ressources")
-    client = _browser(make_parent(class_page)[0] if signed_in else None)
+    client = browser(make_parent(class_page)[0] if signed_in else None)
     url = class_page.url if signed_in else "/"
     settings.PREAU_PAGE_CACHE_SECONDS = 0
-    afresh = _same_but_tokens(_text(client, url))
+    afresh = _same_but_tokens(page_text(client, url))
     settings.PREAU_PAGE_CACHE_SECONDS = 600
-    _text(client, url)
-    remembered = _same_but_tokens(_text(client, url))
+    page_text(client, url)
+    remembered = _same_but_tokens(page_text(client, url))
     assert remembered == afresh
     assert "\x00" not in remembered
 
@@ -175,11 +162,11 @@ def test_a_class_page_reads_its_scope_content_chrome_and_unread_count_in_one_rou
     ensure_legal_pages(city)
     parent = make_parent(class_page)[0]
     thread_between(make_teacher(class_page), parent)
-    client = _browser(parent)
-    _text(client, class_page.url)
-    _text(client, class_page.url)
+    client = browser(parent)
+    page_text(client, class_page.url)
+    page_text(client, class_page.url)
     counting = _CountingCache(monkeypatch)
-    html = _text(client, class_page.url)
+    html = page_text(client, class_page.url)
     assert '<span class="badge"' in html and "/confidentialite/" in html
     # Sessions live in the database in tests; the Site is remembered: one read of its own.
     reads = [keys for name, keys in counting.reads if not str(keys).startswith("preau:sites")]
