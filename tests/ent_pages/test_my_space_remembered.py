@@ -193,8 +193,12 @@ def test_two_families_of_different_classes_never_get_each_other_s_home(school, c
     other = ClassPageFactory(parent=school, title="CM2 A")
     ClassPostPageFactory(parent=other, title="Le cross du CM2")
     first, second = Client(), Client()
-    first.force_login(make_parent(class_life, first_name="Emma")[0])
-    second.force_login(make_parent(other, first_name="Louis")[0])
+    for client, class_page, child, parent_name in ((first, class_life, "Emma", "Claire"), (second, other, "Louis", "Hugo")):
+        parent = make_parent(class_page, first_name=child)[0]
+        # The parents' own names are fixed: a random one ("Bonjour Louis") would read as the other child's.
+        parent.first_name, parent.last_name = parent_name, "Martin"
+        parent.save(update_fields=["first_name", "last_name"])
+        client.force_login(parent)
     for _ in range(2):  # the second round is served from what was remembered
         mine, theirs = home(first), home(second)
         assert "La sortie au musée" in mine and "Le cross du CM2" not in mine and "Louis" not in mine
