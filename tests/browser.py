@@ -93,3 +93,24 @@ def log_in_with_second_factor(page, base_url, user, device, password, next_url="
     page.locator("input[name=code]").fill(str(token).zfill(6))
     page.locator("input[name=code]").press("Enter")
     page.wait_for_url(f"**{next_url}")
+
+
+def open_footer_actions(page):
+    """Open the Wagtail editor's footer action menu (save, submit, approve...).
+
+    When the menu has no dropdown (a locked page, no permission, or not the editor at all), fail with
+    what the browser shows instead of a bare timeout: the URL, the heading, the footer's text.
+    """
+    toggle = page.locator("footer .w-dropdown__toggle")
+    try:
+        toggle.wait_for(state="attached", timeout=15_000)
+    except Exception as error:  # Playwright's TimeoutError
+        heading = page.locator("h1").first.inner_text(timeout=1_000) if page.locator("h1").count() else ""
+        footer = page.locator("footer").first.inner_text(timeout=1_000) if page.locator("footer").count() else ""
+        messages = page.locator(".messages").first.inner_text(timeout=1_000) if page.locator(".messages").count() else ""
+        raise AssertionError(
+            f"no action menu in the editor's footer at {page.url}: heading {heading!r}, footer {footer!r}, "
+            f"messages {messages!r}"
+        ) from error
+    toggle.click()
+

@@ -4,7 +4,14 @@ Chromium, the real staff login with the second factor)."""
 
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.browser import browser_marks, import_playwright, log_in, log_in_with_second_factor, screenshot
+from tests.browser import (
+    browser_marks,
+    import_playwright,
+    log_in,
+    log_in_with_second_factor,
+    open_footer_actions,
+    screenshot,
+)
 from tests.factories import make_parent
 from tests.media_files import photo_bytes
 
@@ -18,7 +25,7 @@ def test_an_animator_gallery_is_seen_by_the_school_parent_only_once_the_clae_dir
     browser, live_server, school, class_page, tmp_path, settings
 ):
     from ent_pages.models import Role
-    from periscolaire.models import GalleryPage
+    from periscolaire.models import GalleryPage, SchoolModeratorTask
     from periscolaire.spaces import ensure_clae_space
     from tests.periscolaire.conftest import make_staff
 
@@ -52,7 +59,7 @@ def test_an_animator_gallery_is_seen_by_the_school_parent_only_once_the_clae_dir
     page.locator("#periscolaire-photos").set_input_files(photos)
     expect(page.locator(".periscolaire-upload__item.is-done")).to_have_count(2)
     page.get_by_role("link", name="Retour à la galerie (légendes, envoi en modération)").click()
-    page.locator("footer .w-dropdown__toggle").click()
+    open_footer_actions(page)
     page.locator("footer button[name=action-submit]").click()
     page.wait_for_url(f"**/admin/pages/{clae.pk}/")
     context.close()
@@ -70,8 +77,12 @@ def test_an_animator_gallery_is_seen_by_the_school_parent_only_once_the_clae_dir
     staff = browser.new_context()
     review = staff.new_page()
     log_in_with_second_factor(review, base, director, devices[director.pk], PASSWORD)
-    review.goto(f"{base}/admin/pages/{gallery.pk}/edit/")
-    review.locator("footer .w-dropdown__toggle").click()
+    # What the editor will show the director, decided by the server from the database: the school
+    # moderator task is current and does not lock her out.
+    task = gallery.current_workflow_task.specific
+    assert isinstance(task, SchoolModeratorTask) and not task.locked_for_user(gallery, director)
+    assert review.goto(f"{base}/admin/pages/{gallery.pk}/edit/").status == 200
+    open_footer_actions(review)
     review.locator("footer").get_by_role("button", name="Valider et Publier").click()
     approve = review.locator("form[action*='/approve/']")  # the approve dialog (with the consent list)
     approve.locator("button[type=submit]").click()

@@ -3,7 +3,14 @@ sees the post and its photo (headless Chromium, the real login with the second f
 
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.browser import browser_marks, import_playwright, log_in, log_in_with_second_factor, screenshot
+from tests.browser import (
+    browser_marks,
+    import_playwright,
+    log_in,
+    log_in_with_second_factor,
+    open_footer_actions,
+    screenshot,
+)
 from tests.factories import make_parent, make_teacher
 from tests.media_files import photo_bytes
 
@@ -42,7 +49,7 @@ def test_a_teacher_publishes_a_post_with_a_photo_and_the_class_parent_sees_it(
     page.get_by_role("button", name="Transférer").click()
     page.locator(".modal-content").wait_for(state="detached")
     page.locator("[name=body-0-value-caption]").fill("Les premières pousses")
-    page.locator("footer .w-dropdown__toggle").click()
+    open_footer_actions(page)
     page.get_by_role("button", name="Publier").click()
     page.wait_for_url(f"**/admin/pages/{class_page.pk}/")
     context.close()
