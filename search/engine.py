@@ -144,21 +144,41 @@ def current_pages(ids=None):
     return pages
 
 
-def returnable_pages(user, ids) -> dict[int, Page]:
-    """`returnable_ids` with the pages' rows (base pages: enough for their title and URL), same query."""
+def current_rows(ids, content_types=None) -> list[Page]:
+    """The rows (base pages) of the pages among `ids` that search may return, in one statement: live,
+    below the root, resources and workbooks inside their validity dates (`current_pages`, without
+    compiling its queryset for ten ids). ``content_types`` ({id: content type id}, what the index said):
+    a row of another type than its entry is no result."""
     ids = list(ids)
     if not ids:
-        return {}
-    return {page.pk: page for page in policy.searchable(user, current_pages(ids))}
+        return []
+    curated, current = [], []
+    for model in curated_models():
+        table = model._meta.get_field("valid_from").model._meta
+        alias = f"c{len(curated)}"
+        curated.append(f" LEFT JOIN {table.db_table} AS {alias} ON {alias}.{table.pk.column} = p.id")
+        current.append(f" AND ({alias}.{table.pk.column} IS NULL OR (({alias}.valid_from IS NULL OR"
+                       f" {alias}.valid_from <= %s) AND ({alias}.valid_until IS NULL OR {alias}.valid_until >= %s)))")
+    today = timezone.localdate()
+    sql = (f"SELECT p.* FROM wagtailcore_page AS p{''.join(curated)} WHERE p.id IN ({', '.join(['%s'] * len(ids))})"  # noqa: S608
+           f" AND p.live AND p.depth > 1{''.join(current)}")
+    rows = list(Page.objects.raw(sql, [*ids, *[today] * (2 * len(current))]))
+    if content_types is not None:
+        rows = [page for page in rows if content_types.get(page.pk) == page.content_type_id]
+    return rows
+
+
+def returnable_pages(user, ids, content_types=None) -> dict[int, Page]:
+    """The pages among an engine's answer that may leave, with their rows (base pages: enough for their
+    title and URL): current (`current_rows`) and asked of the access policy again
+    (`AccessPolicy.search_results`), whatever the index said: a document left stale by a failed update
+    must not leak."""
+    return {page.pk: page for page in policy.search_results(user, current_rows(ids, content_types))}
 
 
 def returnable_ids(user, ids) -> set[int]:
-    """The ids among an engine's answer that may leave: asked of the access policy again, in one query,
-    whatever the index said (a document left stale by a failed update must not leak)."""
-    ids = list(ids)
-    if not ids:
-        return set()
-    return policy.searchable_ids(user, ids, among=current_pages(ids))
+    """The ids among an engine's answer that may leave (`returnable_pages`)."""
+    return set(returnable_pages(user, ids))
 
 
 def build_hit(page, params, request=None) -> Hit:
@@ -306,7 +326,7 @@ class DatabaseSearchEngine:
         )
         # Defence in depth: the policy itself, over ten ids, whatever the index (or the cache) said; the
         # same query brings the rows that give each hit its current title and URL.
-        allowed = returnable_pages(user, [pk for pk, _content_type in hits])
+        allowed = returnable_pages(user, [pk for pk, _content_type in hits], content_types=dict(hits))
         for pk, content_type_id in hits:
             if pk not in allowed or pk not in lines:
                 continue
