@@ -64,6 +64,8 @@ class PageEntry(models.Model):
     #: Codes (table search_facetcode) of "audience:families", "level:CP", "theme:<slug>" and of the page's
     #: type, "content_type:<id>": counted in one pass, filtered by containment (migration 0005).
     codes = ArrayField(models.SmallIntegerField(), default=list)
+    #: The id of ``codes`` in table search_facetset: a first search counts its matches per set (migration 0006).
+    facet_set = models.IntegerField()
     valid_from = models.DateField(null=True)
     valid_until = models.DateField(null=True)
 

@@ -341,3 +341,50 @@ def test_a_facet_value_nobody_has_finds_nothing(city_tree):
     assert found_ids(None, "écrans") == {city_tree["resource"].pk}
     assert found_ids(None, "écrans", theme="aucun-theme") == set()
     assert found_ids(None, "écrans", audience="families", theme="aucun-theme") == set()
+
+
+# ------------------------------------------------------------------ facet sets (migration 0006)
+def entry_sets() -> dict[int, tuple[int, list[int]]]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT e.page_id, e.facet_set, s.codes FROM search_pageentry AS e"
+                       " JOIN search_facetset AS s ON s.id = e.facet_set")
+        return {page_id: (facet_set, codes) for page_id, facet_set, codes in cursor.fetchall()}
+
+
+def test_every_entry_names_the_set_of_its_own_codes_and_equal_codes_share_one_set(city_tree):
+    pgindex.rebuild()  # entries written many at a time
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT page_id, codes FROM search_pageentry")
+        codes = dict(cursor.fetchall())
+    sets = entry_sets()
+    assert set(sets) == set(codes)
+    assert all(sets[pk][1] == codes[pk] for pk in codes)
+    by_codes = {}
+    for facet_set, set_codes in sets.values():
+        by_codes.setdefault(tuple(set_codes), set()).add(facet_set)
+    assert all(len(ids) == 1 for ids in by_codes.values())
+    assert len(by_codes) < len(codes)  # posts share their set: the counts run over fewer groups than entries
+
+
+def test_facet_counts_follow_an_entry_into_another_set(city_tree):
+    """Two resources with the same values share a set; when one changes, each count follows its page."""
+    resources = city_tree["resources"]
+    from tests.factories_resources import ResourcePageFactory
+
+    first = ResourcePageFactory(parent=resources, title="Cantine du lundi", audience=["families"], levels=["CP"])
+    second = ResourcePageFactory(parent=resources, title="Cantine du mardi", audience=["families"], levels=["CP"])
+    for page in (first, second):
+        page.save_revision().publish()
+    assert entry_sets()[first.pk][0] == entry_sets()[second.pk][0]
+
+    def counts():
+        outcome = DatabaseSearchEngine().search(None, SearchParams(q="cantine"))
+        return outcome.total, {name: {v.value: v.count for v in values} for name, values in outcome.facets.items()}
+
+    assert counts() == (2, {"type": {"resources.resourcepage": 2}, "audience": {"families": 2}, "level": {"CP": 2},
+                            "theme": {}})
+    second.levels = ["CE1"]
+    second.save_revision().publish()
+    assert entry_sets()[first.pk][0] != entry_sets()[second.pk][0]
+    assert counts() == (2, {"type": {"resources.resourcepage": 2}, "audience": {"families": 2},
+                            "level": {"CP": 1, "CE1": 1}, "theme": {}})
