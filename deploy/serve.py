@@ -37,6 +37,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
+#: gunicorn's settings (the collector told to leave the loaded application alone: see the file).
+GUNICORN_CONFIG = Path(__file__).resolve().parent / "gunicorn.conf.py"
 #: A task worker that exited is started again after this long.
 WORKER_RESTART_SECONDS = 30
 
@@ -194,7 +196,8 @@ def main(argv=None) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    gunicorn = [str(Path(sys.executable).with_name("gunicorn")), "preau.wsgi", "--bind", f"127.0.0.1:{args.app_port}",
+    gunicorn = [str(Path(sys.executable).with_name("gunicorn")), "preau.wsgi", "--config", str(GUNICORN_CONFIG),
+                "--bind", f"127.0.0.1:{args.app_port}",
                 "--workers", str(args.workers), "--chdir", str(ROOT), "--no-control-socket", "--access-logfile", "-" if args.access_log else "/dev/null"]
     children.append(subprocess.Popen(gunicorn, env={**env, "MALLOC_ARENA_MAX": "2"}, cwd=ROOT))
     # nginx listens once gunicorn does: an open port means the whole stack answers.
