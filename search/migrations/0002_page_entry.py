@@ -9,6 +9,8 @@ import django.contrib.postgres.search
 import django.db.models.deletion
 from django.db import migrations, models
 
+from search.migration_sql import on_postgresql
+
 CREATE = [
     "CREATE EXTENSION IF NOT EXISTS unaccent",
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
@@ -36,16 +38,6 @@ CREATE = [
     "CREATE INDEX search_pageentry_title_trgm ON search_pageentry USING gin (title_folded gin_trgm_ops)",
 ]
 DROP = ["DROP TABLE IF EXISTS search_pageentry", "DROP TEXT SEARCH CONFIGURATION IF EXISTS preau_french"]
-
-
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return  # SQLite keeps Wagtail's index (search.engine)
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return run
 
 
 class Migration(migrations.Migration):
@@ -97,5 +89,5 @@ class Migration(migrations.Migration):
                 "managed": False,
             },
         ),
-        migrations.RunPython(_run(CREATE), _run(DROP)),
+        migrations.RunPython(on_postgresql(CREATE), on_postgresql(DROP)),
     ]

@@ -8,6 +8,8 @@ every hit against the access policy in any case.
 
 from django.db import migrations
 
+from search.migration_sql import on_postgresql
+
 CREATE = [
     "ALTER TABLE search_pageentry DROP CONSTRAINT IF EXISTS search_pageentry_page_id_fkey",
     """CREATE OR REPLACE FUNCTION preau_drop_page_entry() RETURNS trigger AS $$
@@ -29,17 +31,7 @@ DROP = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0002_page_entry")]
 
-    operations = [migrations.RunPython(_run(CREATE), _run(DROP))]
+    operations = [migrations.RunPython(on_postgresql(CREATE), on_postgresql(DROP))]

@@ -10,6 +10,8 @@ autocomplete queries, with the title trigram index).
 
 from django.db import migrations
 
+from search.migration_sql import on_postgresql
+
 CREATE = [
     "CREATE INDEX IF NOT EXISTS search_pageentry_tags_vector ON search_pageentry USING gin (tags, vector)",
     "DROP INDEX IF EXISTS search_pageentry_vector",
@@ -22,17 +24,7 @@ DROP = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0003_page_entry_trigger")]
 
-    operations = [migrations.RunPython(_run(CREATE), _run(DROP))]
+    operations = [migrations.RunPython(on_postgresql(CREATE), on_postgresql(DROP))]
