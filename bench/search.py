@@ -384,7 +384,7 @@ def main():
     parser.add_argument("--requests", type=int, default=200, help="--stack: hey requests per URL (alternated rounds)")
     parser.add_argument("--rounds", type=int, default=4, help="--stack: alternated rounds")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8], help="--stack: hey -c values")
-    parser.add_argument("--first", type=int, default=40,
+    parser.add_argument("--first", type=int, default=200,
                         help="--stack: first searches per URL (answers renewed before each request); 0: none")
     parser.add_argument("--skip-wagtail-index", action="store_true",
                         help="do not build Wagtail's own index (PostgreSQL's search reads its page entries)")
