@@ -11,7 +11,8 @@ routing — ``before_serve_page``/``on_serve_page`` hooks (the access policy fir
 - the Site: remembered in the shared cache per host and port, forgotten when a Site or a site's root
   page is saved or deleted (``forget_sites``);
 - the page: one query on its ``url_path`` (unique: Wagtail derives it from the sibling-unique slugs),
-  on the model it had last time in this process (a hint, checked by the answer itself; a miss falls
+  its SQL compiled by the ORM once per model and depth in each process (``_route_sql``), on the
+  model it had last time in this process (a hint, checked by the answer itself; a miss falls
   back to the generic row and its specific one), annotated with the content types of its ancestors;
   those tell the access policy the page's school and section without another query
   (``AccessPolicy.note_ancestor_types``);
@@ -137,17 +138,39 @@ def find_route(request, site, path):
 
 
 def _one(model, url_path, depth, root_depth):
-    steplen = Page.steplen
-    ancestors = {
-        f"_preau_ct_{d}": Subquery(
-            Page.objects.filter(path=Substr(OuterRef("path"), 1, d * steplen)).values("content_type_id")[:1]
-        )
-        for d in range(root_depth, depth)
-    }
-    rows = list(model.objects.filter(url_path=url_path, depth=depth).annotate(**ancestors)[:2])
+    sql, params, at = _route_sql(model, depth, root_depth)
+    params = list(params)
+    params[at] = url_path
+    rows = list(model.objects.raw(sql, params))
     if len(rows) > 1:
         return _WAGTAIL  # two pages on one URL path (should not happen): Wagtail's tree walk decides
     return rows[0] if rows else None
+
+
+#: (model, depth, root depth, database) → (SQL, parameters, index of the URL path among them).
+_ROUTE_SQL: dict = {}
+_URL_PATH_SLOT = "\x00preau-url-path\x00"
+
+
+def _route_sql(model, depth, root_depth):
+    """The route query for `model` at `depth`, compiled by the ORM once per process: only the URL path
+    changes from one request to the next, so each request runs the same SQL with its own path."""
+    from django.db import connection
+
+    key = (model, depth, root_depth, connection.alias, connection.vendor)
+    compiled = _ROUTE_SQL.get(key)
+    if compiled is None:
+        steplen = Page.steplen
+        ancestors = {
+            f"_preau_ct_{d}": Subquery(
+                Page.objects.filter(path=Substr(OuterRef("path"), 1, d * steplen)).values("content_type_id")[:1]
+            )
+            for d in range(root_depth, depth)
+        }
+        query = model.objects.filter(url_path=_URL_PATH_SLOT, depth=depth).annotate(**ancestors)[:2].query
+        sql, params = query.sql_with_params()
+        compiled = _ROUTE_SQL[key] = (sql, tuple(params), params.index(_URL_PATH_SLOT))
+    return compiled
 
 
 def _model_for(content_type_id):

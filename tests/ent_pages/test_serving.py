@@ -80,3 +80,29 @@ def test_class_page_query_count_is_bounded(client, class_page, django_assert_max
     client.get(class_page.url)
     with django_assert_max_num_queries(20):
         assert client.get(class_page.url).status_code == 200
+
+
+def test_a_page_found_by_the_compiled_route_query_is_the_page_the_orm_loads(rf, school, class_page):
+    """The route's SQL is compiled once per model and depth (ent_pages.serving): each request gets its own
+    page, with every field as the ORM reads it (dates, JSON, rich text) and its ancestors' types."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+    from wagtail.models import Page, Site
+
+    from ent_pages.models import ClassPage, SchoolPage
+    from ent_pages.serving import find_route
+
+    class_page.welcome = "<p>Bienvenue</p>"
+    class_page.archived_at = timezone.now()
+    class_page.save()
+    other = ClassPageFactory(parent=school, title="CM2 Hirondelles")
+    site = Site.objects.get(is_default_site=True)
+    for page in (class_page, other, school, class_page):  # the second class page from the compiled query
+        found, _args, _kwargs = find_route(rf.get(page.url), site, page.url)
+        expected = type(page).objects.get(pk=page.pk)
+        assert type(found) is type(expected) and found.pk == page.pk
+        for field in type(expected)._meta.concrete_fields:
+            assert getattr(found, field.attname) == getattr(expected, field.attname), field.name
+        if found.depth > school.depth:  # a class knows its school's type without another query
+            assert getattr(found, f"_preau_ct_{school.depth}") == ContentType.objects.get_for_model(SchoolPage).pk
+    assert isinstance(found, ClassPage) and isinstance(found, Page)
