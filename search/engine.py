@@ -128,19 +128,12 @@ def load_pages(ids, content_types=None):
     return [pages[pk] for pk in ids if pk in pages]
 
 
-def current_pages(ids=None):
-    """Live pages below the root, resources and workbooks inside their validity dates: what search may return.
-
-    ``ids`` narrows every part of it to those pages (a check of ten hits reads ten rows of each curated
-    table, not every resource outside its dates)."""
+def current_pages():
+    """Live pages below the root, resources and workbooks inside their validity dates: what search may
+    return (the candidates; the hits are checked again by `current_rows`, the same rule for a few ids)."""
     pages = Page.objects.live().filter(depth__gt=1)
-    if ids is not None:
-        pages = pages.filter(pk__in=ids)
     for model in curated_models():
-        expired = model.objects.exclude(CuratedPage.current_q())
-        if ids is not None:
-            expired = expired.filter(pk__in=ids)
-        pages = pages.exclude(pk__in=expired.values("pk"))
+        pages = pages.exclude(pk__in=model.objects.exclude(CuratedPage.current_q()).values("pk"))
     return pages
 
 

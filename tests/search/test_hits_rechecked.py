@@ -65,9 +65,9 @@ def test_a_hit_the_index_files_under_another_type_than_its_page_is_dropped(city_
     assert returnable_pages(roles["parent"], [resource.pk], {resource.pk: city_tree["post"].content_type_id}) == {}
 
 
-def stale(page, **changes):
+def stale(model, page, **changes):
     """Change a page's row behind the index's back (no signal: its entry keeps what it said)."""
-    Page.objects.filter(pk=page.pk).update(**changes)
+    model.objects.filter(pk=page.pk).update(**changes)
     cache.clear()  # and forget the remembered answers: the index itself is asked
 
 
@@ -91,7 +91,7 @@ def test_an_entry_left_in_its_old_class_shows_nothing_to_that_class(city_tree, r
 def test_an_entry_of_a_page_unpublished_behind_its_back_is_no_hit(city_tree, roles):
     on_postgresql()
     assert "Écrans" in hit_titles(roles["parent"], "écrans")
-    stale(city_tree["resource"], live=False)
+    stale(Page, city_tree["resource"], live=False)
     assert "Écrans" not in hit_titles(roles["parent"], "écrans")
 
 
@@ -99,8 +99,7 @@ def test_an_entry_of_a_resource_past_its_dates_is_no_hit(city_tree, roles):
     on_postgresql()
     resource = city_tree["current"]
     assert "Inscriptions" in hit_titles(None, "inscriptions")
-    type(resource.specific).objects.filter(pk=resource.pk).update(valid_until=TODAY - datetime.timedelta(days=1))
-    cache.clear()
+    stale(type(resource.specific), resource, valid_until=TODAY - datetime.timedelta(days=1))
     assert "Inscriptions" not in hit_titles(None, "inscriptions")
 
 
@@ -110,7 +109,6 @@ def test_a_members_section_closed_to_pupils_behind_the_index_is_no_hit_for_pupil
     clae.for_pupils = True
     clae.save_revision().publish()
     assert "CLAE Jules Ferry" in hit_titles(roles["pupil"], "CLAE")
-    type(clae).objects.filter(pk=clae.pk).update(for_pupils=False)
-    cache.clear()
+    stale(type(clae), clae, for_pupils=False)
     assert policy.can_view(roles["pupil"], Page.objects.get(pk=clae.pk)) is False
     assert "CLAE Jules Ferry" not in hit_titles(roles["pupil"], "CLAE")
