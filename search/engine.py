@@ -198,7 +198,7 @@ def label_facets(counts: dict[str, Counter], params: SearchParams) -> dict[str, 
     labels = {
         "audience": dict(Audience.choices),
         "level": dict(Level.choices),
-        "theme": dict(Theme.objects.filter(slug__in=list(counts.get("theme", {}))).values_list("slug", "name")),
+        "theme": Theme.labels() if counts.get("theme") else {},
         "type": {},
     }
     for key in counts.get("type", {}):

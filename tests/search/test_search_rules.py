@@ -222,3 +222,28 @@ def test_the_stemmer_is_postgresqls_french_dictionary():
         for word in words:
             cursor.execute("SELECT ts_lexize('french_stem', %s)", [fold(word)])
             assert cursor.fetchone()[0] == [term(word)], word
+
+
+def test_a_renamed_theme_is_named_anew_in_the_next_searchs_facets(client, engine, city_content):
+    from resources.models import Theme
+
+    def theme_labels(q):
+        return {v["value"]: v["label"] for v in search(client, engine, q)["facets"]["theme"]}
+
+    assert theme_labels("vacances")["vacances"] != "Congés scolaires"
+    theme = Theme.objects.get(slug="vacances")
+    theme.name = "Congés scolaires"
+    theme.save()
+    assert theme_labels("cahier vacances")["vacances"] == "Congés scolaires"
+
+
+def test_searches_name_their_themes_without_reading_them_again(client, engine, city_content):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    search(client, engine, "vacances")
+    with CaptureQueriesContext(connection) as queries:
+        data = search(client, engine, "cahier vacances")  # other words: a new answer, facets labelled again
+    assert data["facets"]["theme"]
+    # The labels' own query (SQLite's engine still reads each hit's themes, joined to its pages).
+    assert not [q["sql"] for q in queries.captured_queries if 'FROM "resources_theme" WHERE' in q["sql"]]
