@@ -10,7 +10,8 @@ routing — ``before_serve_page``/``on_serve_page`` hooks (the access policy fir
 
 - the Site: remembered in the shared cache per host and port, forgotten when a Site or a site's root
   page is saved or deleted (``forget_sites``);
-- the page: one query on its ``url_path`` (unique: Wagtail derives it from the sibling-unique slugs),
+- the page: one query on its ``url_path`` (unique: Wagtail derives it from the sibling-unique slugs;
+  indexed by ent_pages' migration 0010, as Wagtail declares no index on it),
   its SQL compiled by the ORM once per model and depth in each process (``_route_sql``), on the
   model it had last time in this process (a hint, checked by the answer itself; a miss falls
   back to the generic row and its specific one), annotated with the content types of its ancestors;
@@ -167,7 +168,9 @@ def _route_sql(model, depth, root_depth):
             )
             for d in range(root_depth, depth)
         }
-        query = model.objects.filter(url_path=_URL_PATH_SLOT, depth=depth).annotate(**ancestors)[:2].query
+        # No ORDER BY (Page.Meta.ordering): two rows only tell a duplicate apart, and an ordered scan of the
+        # tree would stand in for the URL path's index (migration 0010).
+        query = model.objects.filter(url_path=_URL_PATH_SLOT, depth=depth).annotate(**ancestors).order_by()[:2].query
         sql, params = query.sql_with_params()
         compiled = _ROUTE_SQL[key] = (sql, tuple(params), params.index(_URL_PATH_SLOT))
     return compiled
