@@ -27,8 +27,10 @@ def _prefetch_labels():
 @require_GET
 def search_page(request):
     params = SearchParams.from_query_dict(request.GET)
-    _prefetch_labels()
-    outcome = get_engine().search(request.user, params, request=request) if params.q else None
+    outcome = None
+    if params.q:
+        _prefetch_labels()
+        outcome = get_engine().search(request.user, params, request=request)
     facet_links = {}
     if outcome:
         for name, values in outcome.facets.items():

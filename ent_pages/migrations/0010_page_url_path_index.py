@@ -1,6 +1,6 @@
 """An index on Wagtail's ``wagtailcore_page.url_path``: page serving finds a page by its URL path in one
 query (ent_pages.serving), and Wagtail declares no index on that column, so every page view scanned the
-whole page table (1,833 rows on the bench city, 110,523 on the search corpus: ~10 ms a request there).
+whole page table (at the search corpus's 110,523 pages: 30–39 ms a request, 0.6–1.4 ms with the index).
 
 A plain B-tree on both databases (equality only: the route query compares whole paths). Written as SQL
 because the column belongs to Wagtail's model.
