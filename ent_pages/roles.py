@@ -37,8 +37,15 @@ def _page_permissions(codenames):
 
 
 def grant_page_permissions(group, page, codenames=EDITOR_PAGE_PERMISSIONS):
-    for permission in _page_permissions(codenames):
-        GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
+    """Give `group` these permissions on `page`, in one insert; those it already has are kept.
+
+    One get_or_create per permission cost four statements each (select, savepoint, insert,
+    release): twenty of a new class page's hundred. The unique constraint skips existing rows.
+    """
+    GroupPagePermission.objects.bulk_create(
+        [GroupPagePermission(group=group, page=page, permission=p) for p in _page_permissions(codenames)],
+        ignore_conflicts=True,
+    )
 
 
 def _media_collection_permissions():
@@ -49,8 +56,12 @@ def _media_collection_permissions():
 
 
 def grant_collection_permissions(group, collection):
-    for permission in _media_collection_permissions():
-        GroupCollectionPermission.objects.get_or_create(group=group, collection=collection, permission=permission)
+    """Let `group` add, change and choose files in `collection`, in one insert (as grant_page_permissions)."""
+    GroupCollectionPermission.objects.bulk_create(
+        [GroupCollectionPermission(group=group, collection=collection, permission=p)
+         for p in _media_collection_permissions()],
+        ignore_conflicts=True,
+    )
 
 
 def ensure_page_collection(page, name, parent_collection=None):

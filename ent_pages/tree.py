@@ -33,6 +33,22 @@ def ensure_city_home(title="Ville de Préau", slug="accueil"):
     return home
 
 
+def city_home_after_migrate(sender, using="default", **kwargs):
+    """After a complete `migrate`, the tree has its city home, as Wagtail's migrations give it a root.
+
+    Connected to ``post_migrate`` (ent_pages.apps). Skipped while migrations remain to apply: the
+    models may not match the tables yet. Test databases are created by ``migrate`` too, so every
+    test starts from the city home instead of building it again (a hundred statements each time).
+    """
+    from django.db import connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connections[using])
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        return
+    ensure_city_home()
+
+
 def add_children(parent, pages):
     """Add many new live pages under `parent` (imports): ``add_child`` without its per-page overhead.
 

@@ -53,3 +53,30 @@ def test_school_and_class_pages_render(client, school, class_page):
     assert client.get(school.url).status_code == 200
     client.force_login(make_teacher(class_page))
     assert client.get(class_page.url).status_code == 200
+
+
+def test_migrate_leaves_the_city_home_as_the_default_sites_root():
+    """The test database was made by `migrate`: the city home is there before any test builds it."""
+    from wagtail.models import Site
+
+    from ent_pages.roles import page_collection
+
+    home = CityHomePage.objects.get()
+    assert Site.objects.get(is_default_site=True).root_page_id == home.pk
+    assert page_collection(home) is not None
+    assert not Page.objects.filter(depth=2).exclude(pk=home.pk).exists()  # Wagtail's welcome page is gone
+
+
+def test_a_partial_migrate_leaves_the_tree_alone(monkeypatch):
+    """While migrations remain, models may not match the tables: the city home waits for the last one."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    from ent_pages.tree import city_home_after_migrate
+
+    CityHomePage.objects.get().delete()
+    monkeypatch.setattr(MigrationExecutor, "migration_plan", lambda self, targets: [("pending", False)])
+    city_home_after_migrate(sender=None)
+    assert not CityHomePage.objects.exists()
+    monkeypatch.undo()
+    city_home_after_migrate(sender=None)
+    assert CityHomePage.objects.count() == 1

@@ -102,3 +102,23 @@ class TestInTheAdmin:
         client.force_login(UserFactory())
         response = client.get("/admin/")
         assert response.status_code == 302
+
+
+def test_granting_a_groups_permissions_again_adds_nothing_and_costs_two_statements(class_page, django_assert_max_num_queries):
+    """One insert for all of a group's permissions (a select of the permissions, then the insert):
+    a new school or class page's grants were four statements per permission before."""
+    from wagtail.models import GroupCollectionPermission, GroupPagePermission
+
+    from ent_pages.roles import grant_collection_permissions, grant_page_permissions, page_collection
+
+    class_page.refresh_from_db()
+    group, collection = class_page.teachers_group, page_collection(class_page)
+    pages_before = GroupPagePermission.objects.filter(group=group).count()
+    files_before = GroupCollectionPermission.objects.filter(group=group).count()
+    assert pages_before == 5 and files_before == 6
+    with django_assert_max_num_queries(2):
+        grant_page_permissions(group, class_page)
+    with django_assert_max_num_queries(2):
+        grant_collection_permissions(group, collection)
+    assert GroupPagePermission.objects.filter(group=group).count() == pages_before
+    assert GroupCollectionPermission.objects.filter(group=group).count() == files_before
